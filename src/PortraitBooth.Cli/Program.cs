@@ -1,1 +1,11 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using PortraitBooth.Cli;
+
+var root = new RootCommand("PortraitBooth: identity-preserving portraits from one photo and a prompt.")
+{
+    GenerateCommand.Create(),
+    TokenizeCommand.Create(),
+    PackCommands.Create(),
+    BenchCommands.Create(),
+};
+return await root.Parse(args).InvokeAsync();

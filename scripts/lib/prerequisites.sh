@@ -1,0 +1,9 @@
+# Shared install steps for the README's commands. Each step is idempotent and quiet when already satisfied.
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "dotnet SDK 10 is required (see global.json); install it from Debian/Microsoft packages first" >&2
+    exit 1
+  fi
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}

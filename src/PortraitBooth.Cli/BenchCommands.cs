@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Packs;
+using PortraitBooth.Inference.Sampling;
+using PortraitBooth.ModelBuilder;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Spectre.Console;
+
+namespace PortraitBooth.Cli;
+
+/// <summary><c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.</summary>
+public static class BenchCommands
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Benchmarks that print ratios.");
+        bench.Subcommands.Add(PipelineCommand());
+        return bench;
+    }
+
+    private static Command PipelineCommand()
+    {
+        var pack = new Option<string?>("--pack") { Description = "Pack folder (default: the generated mid pack, models/mid)." };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
+        var size = new Option<int>("--size") { Description = "Width and height.", DefaultValueFactory = _ => 512 };
+        var command = new Command("pipeline", "Total generation time vs time inside ONNX Run; CFG as one batch-2 call vs two batch-1 calls.")
+        {
+            pack, steps, size,
+        };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            using var opened = ModelPack.Open(parse.GetValue(pack) ?? DefaultPacks.Ensure(PackKind.Mid));
+            var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
+            using var photo = SyntheticPhoto();
+            var face = new FaceEmbedder(opened, new CenterCropFaceInput()).Embed(photo);
+            GenerationRequest Request(CfgMode mode, int stepCount) => new()
+            {
+                Prompt = "a portrait photo of a man wearing a red hat",
+                Faces = [face],
+                Seed = 42,
+                Steps = stepCount,
+                Width = parse.GetValue(size),
+                Height = parse.GetValue(size),
+                Cfg = mode,
+            };
+            pipeline.Generate(Request(CfgMode.Batched, 1)).Dispose(); // warm-up: first-run allocations of ONNX Runtime
+            var table = new Table().AddColumns("CFG", "total (s)", "inside ONNX Run (s)", "total / ONNX", "per step (ms)", "ONNX runs");
+            var totals = new Dictionary<CfgMode, TimeSpan>();
+            foreach (var mode in new[] { CfgMode.Batched, CfgMode.Sequential })
+            {
+                using var result = pipeline.Generate(Request(mode, parse.GetValue(steps)));
+                totals[mode] = result.Total;
+                table.AddRow(mode == CfgMode.Batched ? "one batch-2 call" : "two batch-1 calls",
+                    $"{result.Total.TotalSeconds:F3}", $"{result.OnnxTime.TotalSeconds:F3}",
+                    $"{result.Total / result.OnnxTime:F4}", $"{result.Total.TotalMilliseconds / parse.GetValue(steps):F1}",
+                    result.OnnxCalls.ToString());
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine($"pack '{opened.Manifest.Name}', {parse.GetValue(size)}x{parse.GetValue(size)}, {parse.GetValue(steps)} steps, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"batch-2 / two batch-1 total time: {totals[CfgMode.Batched] / totals[CfgMode.Sequential]:F3}");
+            Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>A smooth colour field standing in for a photo, so the benchmark needs no files.</summary>
+    private static Image<Rgb24> SyntheticPhoto()
+    {
+        var image = new Image<Rgb24>(256, 256);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                for (var x = 0; x < row.Length; x++) row[x] = new Rgb24((byte)x, (byte)y, (byte)((x + y) / 2));
+            }
+        });
+        return image;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Images;
+using PortraitBooth.Inference.Packs;
+using PortraitBooth.Inference.Sampling;
+using PortraitBooth.ModelBuilder;
+using Spectre.Console;
+
+namespace PortraitBooth.Cli;
+
+/// <summary><c>portraitbooth generate</c>: one portrait from reference photo(s) and a prompt.</summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var faces = new Option<string[]>("--face") { Description = "Reference photo; once per identity word of the prompt, in order.", AllowMultipleArgumentsPerToken = false };
+        var prompt = new Option<string>("--prompt") { Description = "The prompt; it names each person with an identity word such as 'man' or 'woman'.", Required = true };
+        var pack = CommonOptions.Pack();
+        var seed = new Option<ulong?>("--seed") { Description = "Noise seed (default: random, printed)." };
+        var steps = new Option<int>("--steps") { Description = "Denoising steps (1-150).", DefaultValueFactory = _ => 50 };
+        var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (0-30).", DefaultValueFactory = _ => 5f };
+        var width = new Option<int?>("--width") { Description = "Image width (default: the pack's)." };
+        var height = new Option<int?>("--height") { Description = "Image height (default: the pack's)." };
+        var negative = new Option<string>("--negative") { Description = "Negative prompt.", DefaultValueFactory = _ => "" };
+        var output = new Option<string>("--out") { Description = "Output file (.png, .jpg or .jpeg).", Required = true };
+
+        var command = new Command("generate", "Generate a portrait that keeps the identity of the reference face(s).")
+        {
+            faces, prompt, pack, seed, steps, guidance, width, height, negative, output,
+        };
+        command.SetAction((parse, cancellationToken) => CliErrors.Guard(() =>
+        {
+            var outPath = parse.GetValue(output)!;
+            ImageEncoding.EncoderFor(outPath);
+            var photos = (parse.GetValue(faces) ?? []).Select(path => ImageDecoding.LoadRgb(path)).ToList();
+            try
+            {
+                using var opened = ModelPack.Open(parse.GetValue(pack) ?? DefaultPacks.Ensure(PackKind.Tiny));
+                var embedder = new FaceEmbedder(opened, new CenterCropFaceInput());
+                var request = new GenerationRequest
+                {
+                    Prompt = parse.GetValue(prompt)!,
+                    Faces = photos.Select(embedder.Embed).ToList(),
+                    NegativePrompt = parse.GetValue(negative)!,
+                    Seed = parse.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, long.MaxValue),
+                    Steps = parse.GetValue(steps),
+                    Guidance = parse.GetValue(guidance),
+                    Width = parse.GetValue(width) ?? opened.Manifest.Size.DefaultWidth,
+                    Height = parse.GetValue(height) ?? opened.Manifest.Size.DefaultHeight,
+                };
+                var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
+                using var result = SampleWithProgress(pipeline, request, cancellationToken);
+                ImageEncoding.Save(result.Image, outPath);
+                Console.WriteLine($"wrote {Path.GetFullPath(outPath)}");
+                Console.WriteLine($"seed {request.Seed}, {request.Steps} steps, {request.Width}x{request.Height}, pack '{opened.Manifest.Name}'");
+                Console.WriteLine($"time {result.Total.TotalSeconds:F2} s (ONNX {result.OnnxTime.TotalSeconds:F2} s in {result.OnnxCalls} runs)");
+                return Task.FromResult(0);
+            }
+            finally
+            {
+                foreach (var photo in photos) photo.Dispose();
+            }
+        }));
+        return command;
+    }
+
+    private static GenerationResult SampleWithProgress(PortraitPipeline pipeline, GenerationRequest request, CancellationToken cancellationToken)
+    {
+        // Bad requests fail before the bar is drawn.
+        RequestLimits.Check(request, pipeline.Pack.Manifest);
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+            return pipeline.Generate(request, null, cancellationToken);
+        GenerationResult? result = null;
+        AnsiConsole.Progress().Start(context =>
+        {
+            var task = context.AddTask("sampling", maxValue: request.Steps);
+            result = pipeline.Generate(request, new Progress(task), cancellationToken);
+        });
+        return result!;
+    }
+
+    /// <summary>Synchronous progress (System.Progress posts to the thread pool and would lag the bar).</summary>
+    private sealed class Progress(ProgressTask task) : IProgress<SamplingProgress>
+    {
+        public void Report(SamplingProgress value) => task.Value = value.Step;
+    }
+}

@@ -1,0 +1,24 @@
+using PortraitBooth.Inference.Onnx;
+using PortraitBooth.Inference.Packs;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace PortraitBooth.Inference.Faces;
+
+/// <summary>φ(face): the pack's face encoder applied to the face input of a photo.</summary>
+public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
+{
+    public float[] Embed(Image<Rgb24> photo)
+    {
+        var preprocessing = pack.Manifest.Face;
+        var face = faceInput.Prepare(photo, preprocessing);
+        var spec = pack.Spec(PackModels.FaceEncoder);
+        var input = spec.Inputs["face"];
+        var output = spec.Outputs["embedding"];
+        using var inputBuffer = OrtBuffer.Allocate(input, 1, 3, preprocessing.Height, preprocessing.Width);
+        using var outputBuffer = OrtBuffer.Allocate(output, 1, pack.Manifest.Stea.FaceWidth);
+        face.CopyTo(inputBuffer.Floats);
+        OnnxRun.Run(pack.Session(PackModels.FaceEncoder), [(input.Name, inputBuffer)], [(output.Name, outputBuffer)]);
+        return outputBuffer.Floats.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace PortraitBooth.Inference.Images;
+
+/// <summary>Turns decoded pixels into PNG or JPEG, chosen by file extension.</summary>
+public static class ImageEncoding
+{
+    public static IImageEncoder EncoderFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".png" => new PngEncoder(),
+        ".jpg" or ".jpeg" => new JpegEncoder { Quality = 95 },
+        var other => throw new ArgumentException($"output '{path}' must end in .png, .jpg or .jpeg (not '{other}')"),
+    };
+
+    public static void Save(Image<Rgb24> image, string path)
+    {
+        var encoder = EncoderFor(path);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        image.Save(path, encoder);
+    }
+
+    /// <summary>A [3,H,W] planar tensor in [-1,1] (the VAE's output range) to RGB pixels.</summary>
+    public static Image<Rgb24> FromPlanar(ReadOnlySpan<float> chw, int width, int height)
+    {
+        var plane = width * height;
+        if (chw.Length < 3 * plane) throw new ArgumentException("tensor is smaller than 3 x width x height");
+        var pixels = new Rgb24[plane];
+        for (var i = 0; i < plane; i++)
+            pixels[i] = new Rgb24(ToByte(chw[i]), ToByte(chw[plane + i]), ToByte(chw[2 * plane + i]));
+        return Image.LoadPixelData<Rgb24>(pixels, width, height);
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round((value + 1f) * 127.5f), 0f, 255f);
+}

@@ -1,0 +1,80 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace PortraitBooth.Inference.Packs;
+
+/// <summary>Checks a manifest for completeness and each ONNX session against what the manifest declares.</summary>
+public static class PackContract
+{
+    public static void CheckManifest(PackManifest manifest)
+    {
+        if (manifest.Format != PackManifest.CurrentFormat)
+            throw new PackException($"pack.json: format '{manifest.Format}' is not supported (expected '{PackManifest.CurrentFormat}')");
+        foreach (var model in PackModels.All)
+        {
+            if (!manifest.Models.TryGetValue(model, out var spec))
+                throw new PackException($"pack.json: model '{model}' is missing");
+            var (inputs, outputs) = PackModels.Roles[model];
+            foreach (var role in inputs)
+                if (!spec.Inputs.ContainsKey(role))
+                    throw new PackException($"pack.json: model '{model}' does not declare its '{role}' input");
+            foreach (var role in outputs)
+                if (!spec.Outputs.ContainsKey(role))
+                    throw new PackException($"pack.json: model '{model}' does not declare its '{role}' output");
+        }
+        var timestep = manifest.Models[PackModels.Unet].Inputs["timestep"];
+        if (timestep.DType is not ("float32" or "int64"))
+            throw new PackException($"pack.json: the U-Net's timestep must be float32 or int64, not {timestep.DType}");
+        if (manifest.Size.Multiple <= 0 || manifest.Size.Multiple % manifest.Latent.VaeScale != 0)
+            throw new PackException($"pack.json: size.multiple {manifest.Size.Multiple} must be a positive multiple of latent.vae_scale {manifest.Latent.VaeScale}");
+    }
+
+    public static void CheckSession(ModelSpec spec, InferenceSession session)
+    {
+        Check(spec.Path, "input", spec.Inputs.Values, session.InputMetadata);
+        Check(spec.Path, "output", spec.Outputs.Values, session.OutputMetadata);
+    }
+
+    private static void Check(string file, string kind, IEnumerable<TensorSpec> declared, IReadOnlyDictionary<string, NodeMetadata> actual)
+    {
+        foreach (var tensor in declared)
+        {
+            if (!actual.TryGetValue(tensor.Name, out var metadata))
+                throw new PackException(
+                    $"{file}: {kind} '{tensor.Name}' is declared in pack.json but the graph has only [{string.Join(", ", actual.Keys)}]");
+            var graphShape = Describe(metadata);
+            if (!Matches(tensor, metadata))
+                throw new PackException(
+                    $"{file}: {kind} '{tensor.Name}' is {tensor} in pack.json but {graphShape} in the graph");
+        }
+    }
+
+    /// <summary>A symbolic dim on either side matches anything; two fixed dims must be equal.</summary>
+    private static bool Matches(TensorSpec tensor, NodeMetadata metadata)
+    {
+        if (!metadata.IsTensor || DTypeName(metadata.ElementDataType) != tensor.DType) return false;
+        if (metadata.Dimensions.Length != tensor.Shape.Count) return false;
+        for (var i = 0; i < tensor.Shape.Count; i++)
+        {
+            var graphDim = metadata.Dimensions[i];
+            if (tensor.Shape[i].Size is { } size && graphDim > 0 && graphDim != size) return false;
+        }
+        return true;
+    }
+
+    public static string Describe(NodeMetadata metadata)
+    {
+        var dims = metadata.Dimensions.Select((d, i) =>
+            d > 0 ? d.ToString() : string.IsNullOrEmpty(metadata.SymbolicDimensions[i]) ? "?" : metadata.SymbolicDimensions[i]);
+        return $"{DTypeName(metadata.ElementDataType)}[{string.Join(",", dims)}]";
+    }
+
+    public static string DTypeName(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => "float32",
+        TensorElementType.Float16 => "float16",
+        TensorElementType.Int32 => "int32",
+        TensorElementType.Int64 => "int64",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+}
