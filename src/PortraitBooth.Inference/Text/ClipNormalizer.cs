@@ -13,7 +13,7 @@ namespace PortraitBooth.Inference.Text;
 /// the HTML 4 entity set and needs the trailing ';', so rare HTML5-only or semicolon-less entities stay as typed.
 /// ftfy (mojibake repair, NFC) is not reproduced; the published test vectors were made with it stubbed too.
 /// </remarks>
-public sealed partial class ClipNormalizer : Normalizer
+internal sealed partial class ClipNormalizer : Normalizer
 {
     public static ClipNormalizer Instance { get; } = new();
 
