@@ -44,7 +44,7 @@ internal sealed class Layers(OnnxGraphBuilder graph, WeightInitializer weights)
         var normalised = graph.InstanceNormalization(grouped, graph.Ones($"{path}.group_scale", groups),
             graph.Zeros($"{path}.group_bias", groups), NormEpsilon);
         var restored = graph.ReshapeLike(normalised, x);
-        var scaled = graph.Mul(restored, graph.Weight($"{path}.weight", Enumerable.Repeat(1f, channels).ToArray(), channels, 1, 1));
+        var scaled = graph.Mul(restored, graph.Ones($"{path}.weight", channels, 1, 1));
         return graph.Add(scaled, graph.Zeros($"{path}.bias", channels, 1, 1));
     }
 

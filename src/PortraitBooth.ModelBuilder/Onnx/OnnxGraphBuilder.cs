@@ -61,8 +61,11 @@ internal sealed partial class OnnxGraphBuilder(string graphName, bool float16Io)
         return name;
     }
 
-    public string Ones(string name, int count) => Weight(name, Enumerable.Repeat(1f, count).ToArray(), count);
+    /// <summary>A float32 parameter filled with 1 (norm scales: untrained, exactly as initialised in training).</summary>
+    public string Ones(string name, params long[] dims) =>
+        Weight(name, Enumerable.Repeat(1f, (int)dims.Aggregate(1L, (a, b) => a * b)).ToArray(), dims);
 
+    /// <summary>A float32 parameter filled with 0 (biases).</summary>
     public string Zeros(string name, params long[] dims) =>
         Weight(name, new float[dims.Aggregate(1L, (a, b) => a * b)], dims);
 
