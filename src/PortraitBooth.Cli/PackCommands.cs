@@ -52,7 +52,7 @@ public static class PackCommands
             var table = new Table().AddColumns("model", "file", "run (ms)", "outputs");
             foreach (var result in PackSmokeRun.Run(opened))
                 table.AddRow(result.Model, opened.Spec(result.Model).Path, $"{result.Elapsed.TotalMilliseconds:F1}",
-                    string.Join(" ", result.OutputShapes.Select(o => $"{o.Key}[{string.Join(",", o.Value)}]")));
+                    Markup.Escape(string.Join(" ", result.OutputShapes.Select(o => $"{o.Key}[{string.Join(",", o.Value)}]"))));
             AnsiConsole.Write(table);
             Console.WriteLine($"pack '{opened.Manifest.Name}' {opened.Manifest.Version} at {opened.Directory}: OK");
             return 0;

@@ -25,7 +25,7 @@ public static class TokenizeCommand
             {
                 ids = tokens.Ids,
                 identity_tokens = tokens.IdentityTokens.Select(t => new { index = t.Index, word = t.Word }),
-                expression_tokens = tokens.ExpressionTokens.Select(t => new { index = t.Index, word = t.Word }),
+                expression_tokens = tokens.ExpressionTokens.Select(t => new { index = t.Index, word = t.Word, length = t.Length }),
             });
             Console.WriteLine(json);
             return 0;

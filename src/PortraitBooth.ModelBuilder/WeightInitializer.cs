@@ -1,19 +1,17 @@
+using PortraitBooth.Inference.Randomness;
+
 namespace PortraitBooth.ModelBuilder;
 
 /// <summary>
 /// Deterministic source of untrained weights: same seed and model role, same floats on every machine.
 /// Uses uniform (Kaiming-style) draws from integer arithmetic only, so no libm rounding differences creep in.
 /// </summary>
-/// <remarks>
-/// TEMPORARY stream: a SplitMix64 written here because <c>PortraitBooth.Inference.Randomness</c> (Philox) is not
-/// merged yet. Swapping it means replacing <see cref="NextUInt64"/> and <see cref="For"/>; nothing else draws bits.
-/// Swapping changes every generated file, which is fine: packs are regenerated, never stored.
-/// </remarks>
+/// <remarks>The bits come from the project's one deterministic generator, <see cref="PhiloxRandom"/>.</remarks>
 internal sealed class WeightInitializer
 {
-    private ulong _state;
+    private readonly PhiloxRandom _random;
 
-    private WeightInitializer(ulong state) => _state = state;
+    private WeightInitializer(ulong seed) => _random = new PhiloxRandom(seed);
 
     /// <summary>One independent stream per model, so adding a layer to one network leaves the others' bytes alone.</summary>
     public static WeightInitializer For(ulong packSeed, string modelRole)
@@ -35,17 +33,9 @@ internal sealed class WeightInitializer
         var values = new float[count];
         for (var i = 0; i < count; i++)
         {
-            var unit = (NextUInt64() >> 40) * (1f / (1 << 24)); // 24 random bits: exact in a float, in [0,1)
+            var unit = (_random.NextUInt32() >> 8) * (1f / (1 << 24)); // 24 random bits: exact in a float, in [0,1)
             values[i] = (2f * unit - 1f) * bound;
         }
         return values;
-    }
-
-    private ulong NextUInt64()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

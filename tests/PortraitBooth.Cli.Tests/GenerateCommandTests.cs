@@ -89,7 +89,7 @@ public sealed class GenerateCommandTests(CliFixture fixture) : IClassFixture<Cli
     }
 
     private CliResult Generate(params string[] args) =>
-        fixture.Run(["generate", .. args, "--steps", "2", "--out", fixture.NewPath("out.png")]);
+        fixture.Run(["generate", .. args, .. args.Contains("--steps") ? Array.Empty<string>() : ["--steps", "2"], "--out", fixture.NewPath("out.png")]);
 
     private static void AssertUsageError(CliResult result, string message)
     {

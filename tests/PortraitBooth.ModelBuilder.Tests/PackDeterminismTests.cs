@@ -1,3 +1,4 @@
+using PortraitBooth.Testing;
 using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.ModelBuilder.Tests;

@@ -112,7 +112,7 @@ public sealed record ModelSpec(
 
 /// <param name="Name">The tensor's name in the ONNX graph.</param>
 /// <param name="DType">"float32", "float16", "int32" or "int64".</param>
-public sealed record TensorSpec(string Name, string DType, IReadOnlyList<TensorDim> Shape)
+public sealed record TensorSpec(string Name, [property: JsonPropertyName("dtype")] string DType, IReadOnlyList<TensorDim> Shape)
 {
     public override string ToString() => $"{DType}[{string.Join(",", Shape)}]";
 }

@@ -5,9 +5,10 @@ namespace PortraitBooth.Inference.Sampling;
 
 /// <summary>
 /// The U-Net's edges for one batch size and latent size, allocated once per generation and reused every step.
-/// Handles both timestep contracts: float32 [B] (diffusers export) and int64 [1] or [B] (older exports). An
-/// integer input cannot carry the fractional timesteps of "linspace" spacing, so they are rounded to the
-/// nearest integer; the scheduler's σ stays the exact interpolated value.
+/// Handles the timestep contracts: float32 [B] (diffusers export), float16 [B] (float16-edged exports) and int64
+/// [1] or [B] (older exports). An integer input cannot carry the fractional timesteps of "linspace" spacing, so
+/// they are rounded to the nearest integer (float16 keeps steps of 0.5 below 1024); the scheduler's σ stays the
+/// exact interpolated value either way.
 /// </summary>
 internal sealed class UnetRunner : IDisposable
 {

@@ -15,14 +15,14 @@ public sealed class ClipTokenizer
 
     private readonly BpeTokenizer _bpe;
     private readonly TokenizerSpec _spec;
-    private readonly Dictionary<int, string> _identityWordByTokenId;
-    private readonly Dictionary<int, string> _expressionWordByTokenId;
+    private readonly (int[] Ids, string Word)[] _identityWords;
+    private readonly (int[] Ids, string Word)[] _expressionWords;
 
     /// <param name="vocabPath">CLIP's vocab.json (byte-level symbols, "</w>" marking word ends).</param>
     /// <param name="mergesPath">CLIP's merges.txt.</param>
-    /// <param name="identityWords">Words that each must be a single token ("man", "woman").</param>
-    /// <param name="expressionWords">Words that each must be a single token ("happy", "sad").</param>
-    /// <exception cref="ArgumentException">A word is not a single token, so no prompt token could ever be it.</exception>
+    /// <param name="identityWords">Words that each must be a single token ("man", "woman"): fusion replaces one row.</param>
+    /// <param name="expressionWords">Words of one or more tokens ("happy"; "fearful" is "fear" + "ful").</param>
+    /// <exception cref="ArgumentException">An identity word is not a single token, so no row could carry the face.</exception>
     public ClipTokenizer(
         string vocabPath,
         string mergesPath,
@@ -42,8 +42,8 @@ public sealed class ClipTokenizer
             Normalizer = ClipNormalizer.Instance,
             SpecialTokens = specialTokens,
         });
-        _identityWordByTokenId = SingleTokenIds(identityWords, nameof(identityWords));
-        _expressionWordByTokenId = SingleTokenIds(expressionWords, nameof(expressionWords));
+        _identityWords = WordTokens(identityWords, singleToken: true, nameof(identityWords));
+        _expressionWords = WordTokens(expressionWords, singleToken: false, nameof(expressionWords));
     }
 
     /// <summary>Start token, the prompt's tokens, end token; no padding.</summary>
@@ -58,30 +58,36 @@ public sealed class ClipTokenizer
         ids[0] = _spec.BosId;
         for (var i = 0; i < content.Count; i++) ids[i + 1] = content[i];
         ids[^1] = _spec.EosId;
-        return new TokenizedPrompt(ids, Find(ids, _identityWordByTokenId), Find(ids, _expressionWordByTokenId));
+        return new TokenizedPrompt(ids, Find(ids, _identityWords), Find(ids, _expressionWords));
     }
 
-    // A word "is" a token when it encodes, alone, to exactly one token: that token is the vocabulary's "word</w>".
-    private Dictionary<int, string> SingleTokenIds(IReadOnlyList<string> words, string parameterName)
+    // A word's tokens are what it encodes to alone: for a one-token word, the vocabulary's "word</w>".
+    private (int[] Ids, string Word)[] WordTokens(IReadOnlyList<string> words, bool singleToken, string parameterName)
     {
-        var byId = new Dictionary<int, string>();
+        var result = new List<(int[], string)>();
         foreach (var word in words)
         {
-            var ids = _bpe.EncodeToIds(word);
-            if (ids.Count != 1)
+            var ids = _bpe.EncodeToIds(word).ToArray();
+            if (ids.Length == 0 || (singleToken && ids.Length != 1))
                 throw new ArgumentException(
-                    $"'{word}' is {ids.Count} tokens, not one; only single-token words can be located in a prompt",
-                    parameterName);
-            byId.TryAdd(ids[0], word);
+                    $"'{word}' is {ids.Length} tokens, not one; an identity word must be a single token", parameterName);
+            result.Add((ids, word));
         }
-        return byId;
+        // Longest first, so a word that starts with a shorter listed word wins at the same position.
+        return result.OrderByDescending(w => w.Item1.Length).ToArray();
     }
 
-    // Position 0 is the start token and the last the end token: neither can be a word.
-    private static WordPosition[] Find(int[] ids, Dictionary<int, string> wordByTokenId) =>
-        ids.Index()
-            .Skip(1).SkipLast(1)
-            .Where(token => wordByTokenId.ContainsKey(token.Item))
-            .Select(token => new WordPosition(token.Index, wordByTokenId[token.Item]))
-            .ToArray();
+    // Position 0 is the start token and the last the end token: neither can be part of a word.
+    private static WordPosition[] Find(int[] ids, (int[] Ids, string Word)[] words)
+    {
+        var found = new List<WordPosition>();
+        for (var i = 1; i < ids.Length - 1;)
+        {
+            var match = words.FirstOrDefault(w => i + w.Ids.Length <= ids.Length - 1 && ids.AsSpan(i, w.Ids.Length).SequenceEqual(w.Ids));
+            if (match.Ids is null) { i++; continue; }
+            found.Add(new WordPosition(i, match.Word, match.Ids.Length));
+            i += match.Ids.Length;
+        }
+        return found.ToArray();
+    }
 }

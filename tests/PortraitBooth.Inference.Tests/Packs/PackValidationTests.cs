@@ -95,7 +95,7 @@ public sealed class PackValidationTests(GeneratedPacks packs)
         var changed = manifest with { Models = new Dictionary<string, ModelSpec>(manifest.Models) { [PackModels.Unet] = unet with { Inputs = inputs } } };
         PackContract.CheckManifest(changed);
         var wrong = changed with { Models = new Dictionary<string, ModelSpec>(manifest.Models) { [PackModels.Unet] = unet with { Inputs = new Dictionary<string, TensorSpec>(inputs) { ["timestep"] = new("timestep", "int32", [1]) } } } };
-        Assert.Contains("timestep must be float32 or int64", Assert.Throws<PackException>(() => PackContract.CheckManifest(wrong)).Message);
+        Assert.Contains("timestep must be float32, float16 or int64", Assert.Throws<PackException>(() => PackContract.CheckManifest(wrong)).Message);
     }
 
     private static void EditManifest(string folder, Action<JsonNode> edit)

@@ -57,6 +57,21 @@ public sealed class ClipTokenizerTests
     }
 
     [Fact]
+    public void AnExpressionWordOfSeveralTokensIsFoundAsOneSpan()
+    {
+        var tokenizer = new ClipTokenizer(
+            ClipTokenizerSetup.VocabPath, ClipTokenizerSetup.MergesPath, ClipTokenizerSetup.Spec, ["man"], ["fearful", "happy"]);
+
+        var prompt = tokenizer.Tokenize("a fearful man and a happy man");
+
+        // "fearful" is "fear" + "ful</w>" in CLIP's vocabulary.
+        Assert.Equal(VocabId("fear"), prompt.Ids[2]);
+        Assert.Equal(VocabId("ful</w>"), prompt.Ids[3]);
+        Assert.Equal([new WordPosition(2, "fearful", 2), new WordPosition(7, "happy", 1)], prompt.ExpressionTokens);
+        Assert.Equal([4, 8], prompt.IdentityTokens.Select(t => t.Index));
+    }
+
+    [Fact]
     public void IdsStartAndEndWithTheSpecTokensWithoutPadding()
     {
         var ids = Tokenizer.Tokenize("a photo of a cat").Ids;

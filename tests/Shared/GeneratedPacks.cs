@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using PortraitBooth.Inference.Packs;
+using PortraitBooth.ModelBuilder;
 
-[assembly: AssemblyFixture(typeof(PortraitBooth.ModelBuilder.Tests.GeneratedPacks))]
+[assembly: AssemblyFixture(typeof(PortraitBooth.Testing.GeneratedPacks))]
 
-namespace PortraitBooth.ModelBuilder.Tests;
+namespace PortraitBooth.Testing;
 
 /// <summary>A generated pack folder, its manifest and how long generation took.</summary>
 public sealed record GeneratedPack(string Folder, PackManifest Manifest, TimeSpan GenerationTime)
@@ -51,6 +52,19 @@ public sealed class GeneratedPacks : IDisposable
         var clock = Stopwatch.StartNew();
         var manifest = PackGenerator.Create(kind, float16, folder, seed);
         return new GeneratedPack(folder, manifest, clock.Elapsed);
+    }
+
+    /// <summary>A private copy of a pack that a test may damage.</summary>
+    public string CopyOf(GeneratedPack pack)
+    {
+        var copy = NewFolder("copy");
+        foreach (var file in Directory.EnumerateFiles(pack.Folder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(pack.Folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        return copy;
     }
 
     public void Dispose() => _root.Delete(recursive: true);
