@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 source scripts/lib/prerequisites.sh
 ensure_dotnet
+bash scripts/fetch-face-api.sh
+ensure_face_api_reference
 
 results="artifacts/test-results"
 rm -rf "$results"

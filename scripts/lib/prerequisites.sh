@@ -7,3 +7,11 @@ ensure_dotnet() {
   fi
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 }
+
+# face-api's own TF.js networks under Node, the reference the converted ONNX networks are tested against.
+ensure_face_api_reference() {
+  local dir="tests/reference/face-api"
+  if [ ! -d "$dir/node_modules/@vladmandic/face-api" ]; then
+    (cd "$dir" && npm ci --silent --no-audit --no-fund) || { echo "npm ci in $dir failed" >&2; exit 1; }
+  fi
+}
