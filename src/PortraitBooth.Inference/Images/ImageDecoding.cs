@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Images;
 
@@ -13,8 +14,9 @@ public sealed record ImageDecodingLimits(int MaxWidth = 8192, int MaxHeight = 81
 public sealed class InvalidImageException(string message, Exception? inner = null) : ArgumentException(message, inner);
 
 /// <summary>
-/// The one place where untrusted images are decoded: size is checked from the header (Identify) before any
-/// pixel is decoded, only the first frame is kept, and the result is RGB.
+/// The one place where untrusted images are decoded: the format is sniffed from the content (never the file
+/// name), size is checked from the header (Identify) before any pixel is decoded, only the first frame is kept,
+/// EXIF orientation is applied, and the result is RGB. Every decoder failure becomes an <see cref="InvalidImageException"/>.
 /// </summary>
 public static class ImageDecoding
 {
@@ -44,6 +46,7 @@ public static class ImageDecoding
     public static Image<Rgb24> DecodeRgb(byte[] bytes, string name, ImageDecodingLimits? limits = null)
     {
         limits ??= ImageDecodingLimits.Default;
+        if (bytes.Length == 0) throw new InvalidImageException($"image '{name}' is empty (0 bytes)");
         if (bytes.Length > limits.MaxBytes)
             throw new InvalidImageException($"image '{name}' is {bytes.Length} bytes; at most {limits.MaxBytes} are accepted");
         try
@@ -56,10 +59,16 @@ public static class ImageDecoding
                     $"image '{name}' is {info.Width}x{info.Height}; at most {limits.MaxWidth}x{limits.MaxHeight} and {limits.MaxPixels} pixels are accepted");
             var image = Image.Load<Rgb24>(bytes);
             while (image.Frames.Count > 1) image.Frames.RemoveFrame(image.Frames.Count - 1);
+            image.Mutate(x => x.AutoOrient());
             return image;
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (InvalidImageException)
         {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Corrupt or truncated data can surface from a decoder as many exception types; callers see one.
             throw new InvalidImageException($"'{name}' is not a readable image: {e.Message}", e);
         }
     }

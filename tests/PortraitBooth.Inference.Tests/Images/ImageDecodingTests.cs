@@ -1,0 +1,139 @@
+using PortraitBooth.Inference.Images;
+using PortraitBooth.Inference.Randomness;
+using PortraitBooth.Testing;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PortraitBooth.Inference.Tests.Images;
+
+public sealed class ImageDecodingTests
+{
+    [Fact]
+    public void Webp_content_under_a_jpg_name_is_decoded_by_sniffing()
+    {
+        var path = SharedData.Require("data", "identities", "scarlett_johansson", "3.jpg");
+        using var image = ImageDecoding.LoadRgb(path);
+        Assert.Equal((1350, 1800), (image.Width, image.Height));
+    }
+
+    [Fact]
+    public void Exif_orientation_is_applied()
+    {
+        using var upright = new Image<Rgb24>(40, 20, new Rgb24(10, 20, 30));
+        upright[0, 0] = new Rgb24(255, 0, 0);
+        upright.Metadata.ExifProfile = new ExifProfile();
+        upright.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6); // rotate 90° clockwise to display
+        var bytes = Encode(upright, new PngEncoder());
+
+        using var decoded = ImageDecoding.DecodeRgb(bytes, "rotated.png");
+        Assert.Equal((20, 40), (decoded.Width, decoded.Height));
+        Assert.Equal(new Rgb24(255, 0, 0), decoded[19, 0]);
+    }
+
+    [Fact]
+    public void The_pixel_count_is_checked_from_the_header_before_decoding()
+    {
+        using var wide = new Image<Rgb24>(3000, 2000);
+        var bytes = Encode(wide, new PngEncoder());
+        var limits = new ImageDecodingLimits(MaxPixels: 5_000_000);
+        var error = Assert.Throws<InvalidImageException>(() => ImageDecoding.DecodeRgb(bytes, "big.png", limits));
+        Assert.Contains("3000x2000", error.Message);
+        Assert.Contains("5000000 pixels", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[0], "is empty")]
+    [InlineData(new byte[] { 0x25, 0x50, 0x44, 0x46, 0x2D, 0x31 }, "not an image in a supported format")]
+    public void Empty_and_unsupported_files_are_refused_clearly(byte[] bytes, string message)
+    {
+        var error = Assert.Throws<InvalidImageException>(() => ImageDecoding.DecodeRgb(bytes, "upload"));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_is_refused_or_decoded_never_anything_else()
+    {
+        var jpeg = File.ReadAllBytes(FaceApiReference.SamplePhoto(1));
+        foreach (var length in new[] { 2, 10, 200, jpeg.Length / 3 })
+            DecodeOrRefuse(jpeg[..length]);
+    }
+
+    /// <summary>
+    /// Mutated JPEG, PNG and WebP bytes (fixed seed): every case either decodes or raises InvalidImageException,
+    /// within 2 s. Seeds are small re-encodings of real photos so thousands of cases stay fast.
+    /// </summary>
+    [Fact]
+    public void Fuzzed_images_never_crash_hang_or_raise_another_error()
+    {
+        using var photo = ImageDecoding.LoadRgb(FaceApiReference.SamplePhoto(2));
+        photo.Mutate(x => x.Resize(64, 48));
+        var seeds = new List<byte[]>
+        {
+            Encode(photo, new JpegEncoder { Quality = 80 }),
+            Encode(photo, new PngEncoder()),
+            Encode(photo, new WebpEncoder { FileFormat = WebpFileFormatType.Lossy }),
+            Encode(photo, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless }),
+        };
+        var random = new PhiloxRandom(2024);
+        var (decoded, refused) = (0, 0);
+        const int cases = 2400;
+        for (var i = 0; i < cases; i++)
+        {
+            var mutated = Mutate(seeds[i % seeds.Count], random);
+            if (DecodeOrRefuse(mutated)) decoded++;
+            else refused++;
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"{cases} cases: {decoded} decoded, {refused} refused with InvalidImageException");
+        Assert.Equal(cases, decoded + refused);
+    }
+
+    private static bool DecodeOrRefuse(byte[] bytes)
+    {
+        var attempt = Task.Run(() =>
+        {
+            try
+            {
+                using var image = ImageDecoding.DecodeRgb(bytes, "fuzz");
+                return true;
+            }
+            catch (InvalidImageException)
+            {
+                return false;
+            }
+        });
+        Assert.True(attempt.Wait(TimeSpan.FromSeconds(2)), "decoding took longer than 2 s");
+        return attempt.Result; // any other exception type fails the test here
+    }
+
+    private static byte[] Mutate(byte[] original, PhiloxRandom random)
+    {
+        var bytes = original.ToList();
+        var edits = 1 + (int)(random.NextUInt32() % 8);
+        for (var e = 0; e < edits && bytes.Count > 0; e++)
+        {
+            var at = (int)(random.NextUInt32() % (uint)bytes.Count);
+            switch (random.NextUInt32() % 5)
+            {
+                case 0: bytes[at] = (byte)random.NextUInt32(); break;                         // overwrite a byte
+                case 1: bytes[at] ^= (byte)(1 << (int)(random.NextUInt32() % 8)); break;      // flip a bit
+                case 2: bytes.RemoveRange(at, bytes.Count - at); break;                         // truncate
+                case 3: bytes.InsertRange(at, Enumerable.Repeat((byte)0xFF, 1 + (int)(random.NextUInt32() % 16))); break;
+                default: bytes[at] = (byte)(bytes[at] + 1); break;                               // nudge a length or marker
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    private static byte[] Encode(Image<Rgb24> image, IImageEncoder encoder)
+    {
+        using var stream = new MemoryStream();
+        image.Save(stream, encoder);
+        return stream.ToArray();
+    }
+}
