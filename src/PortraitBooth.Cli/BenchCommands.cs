@@ -4,8 +4,6 @@ using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Inference.Sampling;
 using PortraitBooth.ModelBuilder;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Spectre.Console;
 
 namespace PortraitBooth.Cli;
@@ -32,10 +30,9 @@ public static class BenchCommands
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            using var opened = ModelPack.Open(parse.GetValue(pack) ?? DefaultPacks.Ensure(PackKind.Mid));
+            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Mid));
             var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
-            using var photo = SyntheticPhoto();
-            var face = new FaceEmbedder(opened, new CenterCropFaceInput()).Embed(photo);
+            var face = SampleFace(opened);
             GenerationRequest Request(CfgMode mode, int stepCount) => new()
             {
                 Prompt = "a portrait photo of a man wearing a red hat",
@@ -74,18 +71,11 @@ public static class BenchCommands
         return command;
     }
 
-    /// <summary>A smooth colour field standing in for a photo, so the benchmark needs no files.</summary>
-    private static Image<Rgb24> SyntheticPhoto()
+    /// <summary>φ of the largest face in face-api's first demo photo, so the benchmark needs no files of its own.</summary>
+    private static float[] SampleFace(ModelPack pack)
     {
-        var image = new Image<Rgb24>(256, 256);
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++) row[x] = new Rgb24((byte)x, (byte)y, (byte)((x + y) / 2));
-            }
-        });
-        return image;
+        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels());
+        using var photo = Inference.Images.ImageDecoding.LoadRgb(Path.Combine(ModelLocations.FaceApiDirectory(), "demo", "sample1.jpg"));
+        return new FaceEmbedder(pack, new AlignedFaceInput(new FaceAnalyzer(faceModels))).Embed(photo).Values;
     }
 }

@@ -32,15 +32,16 @@ public static class GenerateCommand
         {
             var outPath = parse.GetValue(output)!;
             ImageEncoding.EncoderFor(outPath);
-            var photos = (parse.GetValue(faces) ?? []).Select(path => ImageDecoding.LoadRgb(path)).ToList();
+            var facePaths = parse.GetValue(faces) ?? [];
+            var photos = facePaths.Select(path => ImageDecoding.LoadRgb(path)).ToList();
             try
             {
-                using var opened = ModelPack.Open(parse.GetValue(pack) ?? DefaultPacks.Ensure(PackKind.Tiny));
-                var embedder = new FaceEmbedder(opened, new CenterCropFaceInput());
+                using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
+                var embeddings = EmbedFaces(opened, photos, facePaths);
                 var request = new GenerationRequest
                 {
                     Prompt = parse.GetValue(prompt)!,
-                    Faces = photos.Select(embedder.Embed).ToList(),
+                    Faces = embeddings,
                     NegativePrompt = parse.GetValue(negative)!,
                     Seed = parse.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, long.MaxValue),
                     Steps = parse.GetValue(steps),
@@ -62,6 +63,23 @@ public static class GenerateCommand
             }
         }));
         return command;
+    }
+
+    /// <summary>φ of each photo's largest face; says so when a photo held several.</summary>
+    private static List<float[]> EmbedFaces(ModelPack pack, List<SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>> photos, string[] paths)
+    {
+        if (photos.Count == 0) return [];
+        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels());
+        var embedder = new FaceEmbedder(pack, new AlignedFaceInput(new FaceAnalyzer(faceModels)));
+        var embeddings = new List<float[]>();
+        for (var i = 0; i < photos.Count; i++)
+        {
+            var embedding = embedder.Embed(photos[i], paths[i]);
+            if (embedding.FacesFound > 1)
+                Console.WriteLine($"{paths[i]}: {embedding.FacesFound} faces found, using the largest");
+            embeddings.Add(embedding.Values);
+        }
+        return embeddings;
     }
 
     private static GenerationResult SampleWithProgress(PortraitPipeline pipeline, GenerationRequest request, CancellationToken cancellationToken)

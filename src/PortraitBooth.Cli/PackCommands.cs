@@ -21,7 +21,7 @@ public static class PackCommands
         var kind = new Option<PackKind>("--kind") { Description = "tiny (tests, first run) or mid (benchmarks).", Required = true };
         var float16 = new Option<bool>("--float16") { Description = "float16 graph inputs and outputs (tiny only)." };
         var output = new Option<string>("--out") { Description = "The folder to write.", Required = true };
-        var seed = new Option<ulong>("--seed") { Description = "Weight seed; the same seed gives byte-identical files.", DefaultValueFactory = _ => DefaultPacks.Seed };
+        var seed = new Option<ulong>("--seed") { Description = "Weight seed; the same seed gives byte-identical files.", DefaultValueFactory = _ => ModelLocations.DefaultSeed };
         var create = new Command("create", "Write a generated pack with the SD-1.5 ONNX contract and deterministic weights.")
         {
             kind, float16, output, seed,

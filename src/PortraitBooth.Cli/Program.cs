@@ -6,6 +6,8 @@ var root = new RootCommand("PortraitBooth: identity-preserving portraits from on
     GenerateCommand.Create(),
     TokenizeCommand.Create(),
     PackCommands.Create(),
+    FacesCommands.Create(),
+    ModelCommands.Create(),
     BenchCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

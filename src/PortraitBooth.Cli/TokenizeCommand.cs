@@ -18,7 +18,7 @@ public static class TokenizeCommand
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            var directory = parse.GetValue(packOption) ?? DefaultPacks.Ensure(PackKind.Tiny);
+            var directory = parse.GetValue(packOption) ?? ModelLocations.EnsurePack(PackKind.Tiny);
             var manifest = ModelPack.ReadManifest(directory);
             var tokens = PackTokenizer.Create(directory, manifest).Tokenize(parse.GetValue(text)!);
             var json = JsonSerializer.Serialize(new

@@ -89,7 +89,7 @@ public static class PackGenerator
             Tokenizer = PackConfig.Tokenizer,
             IdentityWords = PackConfig.IdentityWords,
             ExpressionWords = PackConfig.ExpressionWords,
-            Face = new FacePreprocessing(face.InputSize, face.InputSize, "center_crop",
+            Face = new FacePreprocessing(face.InputSize, face.InputSize, "arcface-112",
                 [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f], "rgb"),
             Stea = new FuseSpec(config.Text.Width, face.EmbeddingWidth, config.SteaHiddenWidth),
             Models = models,

@@ -2,8 +2,16 @@ using PortraitBooth.Inference.Images;
 
 namespace PortraitBooth.Cli.Tests;
 
-public sealed class GenerateCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
+public sealed class GenerateCommandTests : IClassFixture<CliFixture>
 {
+    private readonly CliFixture fixture;
+
+    public GenerateCommandTests(CliFixture fixture)
+    {
+        this.fixture = fixture;
+        fixture.UseFaceModels();
+    }
+
     [Fact]
     public void Generate_on_the_default_pack_writes_the_image_and_prints_path_seed_and_timing()
     {
@@ -43,6 +51,23 @@ public sealed class GenerateCommandTests(CliFixture fixture) : IClassFixture<Cli
         File.WriteAllText(notAnImage, "this is not a picture");
         var result = Generate("--face", notAnImage, "--prompt", "a photo of a man");
         AssertUsageError(result, "is not an image in a supported format");
+    }
+
+    [Fact]
+    public void A_photo_without_a_face_is_refused_naming_the_file()
+    {
+        var result = Generate("--face", fixture.FacelessPhoto, "--prompt", "a photo of a man");
+        AssertUsageError(result, $"no face found in '{fixture.FacelessPhoto}'");
+    }
+
+    [Fact]
+    public void A_group_photo_uses_the_largest_face_and_says_how_many_it_found()
+    {
+        var output = fixture.NewPath("group.png");
+        var result = fixture.Run("generate", "--face", Testing.FaceApiReference.SamplePhoto(1), "--prompt", "a photo of a woman",
+            "--steps", "2", "--out", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"sample1\.jpg: \d+ faces found, using the largest", result.Stdout);
     }
 
     [Fact]

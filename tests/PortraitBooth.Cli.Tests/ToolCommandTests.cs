@@ -47,7 +47,7 @@ public sealed class ToolCommandTests(CliFixture fixture) : IClassFixture<CliFixt
         Assert.True(File.Exists(output));
         // The pack made on first use is the same as `pack create` with the default seed.
         var reference = fixture.NewPath("reference");
-        PackGenerator.Create(PackKind.Tiny, float16: false, reference, DefaultPacks.Seed);
+        PackGenerator.Create(PackKind.Tiny, float16: false, reference, ModelLocations.DefaultSeed);
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference, "pack.json")), File.ReadAllBytes(Path.Combine(emptyModels, "tiny", "pack.json")));
     }
 }

@@ -5,13 +5,16 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Inference.Faces;
 
+/// <summary>φ(face) of a photo's largest face, and how many faces the photo held.</summary>
+public sealed record FaceEmbedding(float[] Values, int FacesFound);
+
 /// <summary>φ(face): the pack's face encoder applied to the face input of a photo.</summary>
 public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
 {
-    public float[] Embed(Image<Rgb24> photo)
+    public FaceEmbedding Embed(Image<Rgb24> photo, string photoName = "photo")
     {
         var preprocessing = pack.Manifest.Face;
-        var face = faceInput.Prepare(photo, preprocessing);
+        var (face, facesFound) = faceInput.Prepare(photo, photoName, preprocessing);
         var spec = pack.Spec(PackModels.FaceEncoder);
         var input = spec.Inputs["face"];
         var output = spec.Outputs["embedding"];
@@ -19,6 +22,6 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
         using var outputBuffer = OrtBuffer.Allocate(output, 1, pack.Manifest.Stea.FaceWidth);
         face.CopyTo(inputBuffer.Floats);
         OnnxRun.Run(pack.Session(PackModels.FaceEncoder), [(input.Name, inputBuffer)], [(output.Name, outputBuffer)]);
-        return outputBuffer.Floats.ToArray();
+        return new FaceEmbedding(outputBuffer.Floats.ToArray(), facesFound);
     }
 }

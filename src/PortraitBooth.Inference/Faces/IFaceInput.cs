@@ -5,25 +5,50 @@ using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Faces;
 
+/// <summary>The face encoder's input for one photo, and how many faces the photo held (the largest is used).</summary>
+public sealed record PreparedFace(float[] Tensor, int FacesFound);
+
 /// <summary>
 /// Turns a photo into the face encoder's input (a planar [3,H,W] tensor) as the pack's preprocessing says.
-/// The seam where detection and alignment plug in; callers never crop faces themselves.
+/// Callers never crop faces themselves.
 /// </summary>
 public interface IFaceInput
 {
-    float[] Prepare(Image<Rgb24> photo, FacePreprocessing preprocessing);
+    PreparedFace Prepare(Image<Rgb24> photo, string photoName, FacePreprocessing preprocessing);
 }
 
 /// <summary>
-/// Stand-in until real face detection lands: the largest centred square, resized to the encoder's input size.
+/// The real face input: detect faces, take the largest, find its 68 landmarks and warp it upright onto the
+/// alignment template the pack names, at the encoder's input size.
 /// </summary>
+public sealed class AlignedFaceInput(FaceAnalyzer analyzer) : IFaceInput
+{
+    public PreparedFace Prepare(Image<Rgb24> photo, string photoName, FacePreprocessing preprocessing)
+    {
+        if (preprocessing.Alignment == CenterCropFaceInput.AlignmentName)
+            return new CenterCropFaceInput().Prepare(photo, photoName, preprocessing);
+        var template = AlignmentTemplate.Named(preprocessing.Alignment);
+        var faces = analyzer.Models.Detector.Detect(photo);
+        if (faces.Count == 0) throw new NoFaceException($"no face found in '{photoName}'");
+        var largest = faces.MaxBy(f => f.Box.Width * f.Box.Height)!;
+        var landmarks = analyzer.Landmarks(photo, largest.Box);
+        if (preprocessing.Width != preprocessing.Height)
+            throw new PackException($"pack.json: face input {preprocessing.Width}x{preprocessing.Height} must be square for template alignment");
+        using var aligned = FaceAnalyzer.Align(photo, landmarks, template, preprocessing.Width);
+        return new PreparedFace(FaceTensor.FromCrop(aligned, preprocessing), faces.Count);
+    }
+}
+
+/// <summary>For packs whose preprocessing asks for no alignment: the largest centred square, resized.</summary>
 public sealed class CenterCropFaceInput : IFaceInput
 {
-    public float[] Prepare(Image<Rgb24> photo, FacePreprocessing preprocessing)
+    public const string AlignmentName = "center_crop";
+
+    public PreparedFace Prepare(Image<Rgb24> photo, string photoName, FacePreprocessing preprocessing)
     {
         var side = Math.Min(photo.Width, photo.Height);
         var square = new Rectangle((photo.Width - side) / 2, (photo.Height - side) / 2, side, side);
         using var crop = photo.Clone(c => c.Crop(square).Resize(preprocessing.Width, preprocessing.Height));
-        return FaceTensor.FromCrop(crop, preprocessing);
+        return new PreparedFace(FaceTensor.FromCrop(crop, preprocessing), 1);
     }
 }

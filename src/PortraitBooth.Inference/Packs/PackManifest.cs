@@ -91,7 +91,7 @@ public sealed record SchedulerConfig(
 public sealed record TokenizerSpec(string Vocab, string Merges, int MaxLength, int PadId, int BosId, int EosId);
 
 /// <summary>How an image becomes the face encoder's input.</summary>
-/// <param name="Alignment">Name of the alignment template (e.g. "center_crop", "dlib_5pt_150"), documented in models/README.md.</param>
+/// <param name="Alignment">The alignment template ("arcface-112", "dlib-150"; see Faces.AlignmentTemplate) or "center_crop" for none.</param>
 /// <param name="ColorOrder">"rgb" or "bgr".</param>
 /// <param name="Mean">Per-channel mean subtracted from pixel values scaled to [0,1].</param>
 /// <param name="Std">Per-channel divisor applied after the mean.</param>

@@ -44,7 +44,7 @@ public sealed class PipelineFixture : IDisposable
     public float[] SyntheticFace(int variant)
     {
         using var photo = SyntheticPhoto(variant);
-        return Embedder.Embed(photo);
+        return Embedder.Embed(photo).Values;
     }
 
     public GenerationRequest Request(string prompt, params float[][] faces) => new()

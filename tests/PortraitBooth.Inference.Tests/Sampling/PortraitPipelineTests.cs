@@ -33,8 +33,8 @@ public sealed class PortraitPipelineTests(PipelineFixture fixture) : IClassFixtu
     {
         using var clooney = ImageDecoding.LoadRgb(SharedData.Require("data", "identities", "george_clooney", "1.jpg"));
         using var damon = ImageDecoding.LoadRgb(SharedData.Require("data", "identities", "matt_damon", "1.jpg"));
-        var first = Png(fixture.Pipeline.Generate(fixture.Request(Prompt, fixture.Embedder.Embed(clooney))));
-        var second = Png(fixture.Pipeline.Generate(fixture.Request(Prompt, fixture.Embedder.Embed(damon))));
+        var first = Png(fixture.Pipeline.Generate(fixture.Request(Prompt, fixture.Embedder.Embed(clooney).Values)));
+        var second = Png(fixture.Pipeline.Generate(fixture.Request(Prompt, fixture.Embedder.Embed(damon).Values)));
         Assert.NotEqual(first, second);
     }
 

@@ -1,0 +1,76 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace PortraitBooth.Inference.Faces;
+
+/// <summary>Everything known about one face in a photo, in that photo's pixel coordinates.</summary>
+public sealed record AnalyzedFace(
+    RectangleF Box,
+    float Score,
+    PointF[] Landmarks,
+    float[] Descriptor,
+    FaceExpressions Expressions)
+{
+    public float Area => Box.Width * Box.Height;
+    /// <summary>Convex hull of jaw and brows (see <see cref="FaceMask"/>).</summary>
+    public IReadOnlyList<PointF> MaskHull => FaceMask.Hull(Landmarks);
+}
+
+/// <summary>A photo in which no face was found; the message names the photo.</summary>
+public sealed class NoFaceException(string message) : ArgumentException(message);
+
+/// <summary>
+/// Detect → 68 landmarks on the detection crop → upright alignment to the recognizer's template → 128-D
+/// descriptor; expressions on the detection crop (as face-api does). Faces are returned largest first.
+/// </summary>
+public sealed class FaceAnalyzer(FaceModels models)
+{
+    public FaceModels Models => models;
+
+    public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo)
+    {
+        var faces = new List<AnalyzedFace>();
+        foreach (var detection in models.Detector.Detect(photo))
+        {
+            using var crop = Crop(photo, detection.Box);
+            if (crop is null) continue;
+            var landmarks = Landmarks(photo, detection.Box);
+            using var aligned = Align(photo, landmarks, models.Template, models.Recognizer.InputSize);
+            faces.Add(new AnalyzedFace(detection.Box, detection.Score, landmarks,
+                models.Recognizer.Describe(aligned), models.Expressions.Classify(crop)));
+        }
+        return faces.OrderByDescending(f => f.Area).ToList();
+    }
+
+    /// <summary>The largest face and how many were found; <see cref="NoFaceException"/> naming the photo when none.</summary>
+    public (AnalyzedFace Face, int FacesFound) Largest(Image<Rgb24> photo, string photoName)
+    {
+        var faces = Analyze(photo);
+        return faces.Count > 0 ? (faces[0], faces.Count) : throw new NoFaceException($"no face found in '{photoName}'");
+    }
+
+    /// <summary>68 landmarks of the face in <paramref name="box"/>, in photo pixels.</summary>
+    public PointF[] Landmarks(Image<Rgb24> photo, RectangleF box)
+    {
+        var region = CropRegion(photo, box) ?? throw new ArgumentException("the face box lies outside the photo");
+        using var crop = photo.Clone(c => c.Crop(region));
+        return models.Landmarker.Detect(crop).Select(p => new PointF(p.X + region.X, p.Y + region.Y)).ToArray();
+    }
+
+    public static Image<Rgb24> Align(Image<Rgb24> photo, IReadOnlyList<PointF> landmarks, AlignmentTemplate template, int size) =>
+        FaceAligner.Align(photo, landmarks, template, size);
+
+    private static Image<Rgb24>? Crop(Image<Rgb24> photo, RectangleF box) =>
+        CropRegion(photo, box) is { } region ? photo.Clone(c => c.Crop(region)) : null;
+
+    // Whole pixels inside the photo, as face-api's extractFaces slices them.
+    private static Rectangle? CropRegion(Image<Rgb24> photo, RectangleF box)
+    {
+        var x0 = Math.Clamp((int)MathF.Floor(box.Left), 0, photo.Width);
+        var y0 = Math.Clamp((int)MathF.Floor(box.Top), 0, photo.Height);
+        var x1 = Math.Clamp((int)MathF.Ceiling(box.Right), 0, photo.Width);
+        var y1 = Math.Clamp((int)MathF.Ceiling(box.Bottom), 0, photo.Height);
+        return x1 - x0 >= 2 && y1 - y0 >= 2 ? new Rectangle(x0, y0, x1 - x0, y1 - y0) : null;
+    }
+}
