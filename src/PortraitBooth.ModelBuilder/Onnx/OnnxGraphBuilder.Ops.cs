@@ -16,6 +16,8 @@ internal sealed partial class OnnxGraphBuilder
     public string Gather(string table, string indices) => Node("Gather", [table, indices], IntAttribute("axis", 0));
     public string Mod(string a, string b) => Node("Mod", [a, b]);
     public string Div(string a, string b) => Node("Div", [a, b]);
+    public string Sub(string a, string b) => Node("Sub", [a, b]);
+    public string Relu(string x) => Node("Relu", [x]);
 
     /// <summary>Reshape to a fixed pattern; 0 copies the input's dimension, -1 takes the rest.</summary>
     public string Reshape(string x, params long[] pattern) => Node("Reshape", [x, Int64s(pattern)]);
@@ -54,6 +56,28 @@ internal sealed partial class OnnxGraphBuilder
             IntsAttribute("strides", stride, stride),
             IntsAttribute("pads", pad, pad, pad, pad));
     }
+
+    /// <summary>
+    /// Conv with explicit pads [top, left, bottom, right] (e.g. TensorFlow's asymmetric 'same') and optional groups
+    /// (group = channels for a depthwise conv); <paramref name="bias"/> may be "" for none.
+    /// </summary>
+    public string Conv(string x, string weight, string bias, int kernelHeight, int kernelWidth, int stride, int[] pads, int group = 1) =>
+        Node("Conv", bias.Length == 0 ? [x, weight] : [x, weight, bias],
+            IntsAttribute("kernel_shape", kernelHeight, kernelWidth),
+            IntsAttribute("strides", stride, stride),
+            IntsAttribute("pads", [.. pads.Select(p => (long)p)]),
+            IntAttribute("group", group));
+
+    /// <summary>Max pooling without padding (TensorFlow 'valid').</summary>
+    public string MaxPool(string x, int kernel, int stride) =>
+        Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride));
+
+    /// <summary>Average pooling without padding (TensorFlow 'valid'), so every window is a full one.</summary>
+    public string AveragePool(string x, int kernel, int stride) =>
+        Node("AveragePool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride));
+
+    /// <summary>Zero padding; <paramref name="pads"/> lists every axis's leading counts, then every axis's trailing counts.</summary>
+    public string ZeroPad(string x, params long[] pads) => Node("Pad", [x, Int64s(pads)], StringAttribute("mode", "constant"));
 
     public string InstanceNormalization(string x, string scale, string bias, float epsilon) =>
         Node("InstanceNormalization", [x, scale, bias], FloatAttribute("epsilon", epsilon));
