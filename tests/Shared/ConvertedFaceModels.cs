@@ -7,7 +7,7 @@ namespace PortraitBooth.Testing;
 /// <summary>face-api's networks converted once per test run (a few seconds) into a temporary folder.</summary>
 public sealed class ConvertedFaceModels : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("portraitbooth-face-");
+    private readonly DirectoryInfo _root = System.IO.Directory.CreateTempSubdirectory("portraitbooth-face-");
     private readonly Lazy<string> _directory;
 
     public ConvertedFaceModels()
