@@ -1,0 +1,73 @@
+namespace PortraitBooth.Abstractions;
+
+/// <summary>A generation as asked for; validated by the API before it gets here.</summary>
+[GenerateSerializer, Immutable, Alias("pb.JobSpec")]
+public sealed record JobSpec(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Pack,
+    [property: Id(2)] string Prompt,
+    [property: Id(3)] string NegativePrompt,
+    [property: Id(4)] IReadOnlyList<string> IdentityIds,
+    [property: Id(5)] ulong Seed,
+    [property: Id(6)] int Steps,
+    [property: Id(7)] float Guidance,
+    [property: Id(8)] int Width,
+    [property: Id(9)] int Height,
+    [property: Id(10)] int Count);
+
+public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
+
+[GenerateSerializer, Immutable, Alias("pb.JobTimings")]
+public sealed record JobTimings(
+    [property: Id(0)] DateTimeOffset CreatedAt,
+    [property: Id(1)] DateTimeOffset? StartedAt,
+    [property: Id(2)] DateTimeOffset? FinishedAt,
+    [property: Id(3)] double? SamplingSeconds);
+
+[GenerateSerializer, Immutable, Alias("pb.JobSnapshot")]
+public sealed record JobSnapshot(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] JobSpec Spec,
+    [property: Id(2)] JobStatus Status,
+    [property: Id(3)] int Step,
+    [property: Id(4)] int TotalSteps,
+    [property: Id(5)] int Attempts,
+    [property: Id(6)] JobTimings Timings,
+    [property: Id(7)] IReadOnlyList<ulong> Seeds,
+    [property: Id(8)] IReadOnlyList<string> ResultKeys,
+    [property: Id(9)] string? Error,
+    [property: Id(10)] DateTimeOffset? ExpiresAt)
+{
+    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+}
+
+/// <summary>What a worker hands back for one attempt.</summary>
+[GenerateSerializer, Immutable, Alias("pb.JobResult")]
+public sealed record JobResult(
+    [property: Id(0)] IReadOnlyList<string> ResultKeys,
+    [property: Id(1)] double SamplingSeconds,
+    [property: Id(2)] DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// One generation job (key: job id). Status moves queued → running → succeeded | failed, or to cancelled from
+/// queued/running. State is written on transitions, never per sampling step. Completion is idempotent: a repeated
+/// completion of the same attempt is ignored; a late completion of a cancelled job is dropped.
+/// </summary>
+public interface IGenerationJobGrain : IGrainWithStringKey
+{
+    /// <summary>Records the job and asks its tenant to admit it; a repeated submit returns the first snapshot.</summary>
+    Task<(JobSnapshot Job, Admission Admission)> Submit(JobSpec spec);
+    Task<JobSnapshot?> Get();
+    /// <summary>A worker starts an attempt; false when the job is already finished or cancelled.</summary>
+    Task<bool> Start(int attempt);
+    Task ReportProgress(int attempt, int step, int totalSteps);
+    Task<bool> Complete(int attempt, JobResult result);
+    Task Fail(int attempt, string error);
+    Task<JobSnapshot?> Cancel();
+}
+
+/// <summary>Hands a job to the workers (in-memory transport in embedded mode, RabbitMQ when distributed).</summary>
+public interface IJobDispatcher
+{
+    Task Dispatch(string jobId, string tenantId, int attempt);
+}
