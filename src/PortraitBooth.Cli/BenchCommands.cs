@@ -4,18 +4,87 @@ using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Inference.Sampling;
 using PortraitBooth.ModelBuilder;
+using PortraitBooth.ModelBuilder.FaceApi;
 using Spectre.Console;
 
 namespace PortraitBooth.Cli;
 
-/// <summary><c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.</summary>
+/// <summary>
+/// <c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.
+/// <c>portraitbooth bench faces</c>: our face analysis against face-api's own JS pipeline on the same pixels.
+/// </summary>
 public static class BenchCommands
 {
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks that print ratios.");
         bench.Subcommands.Add(PipelineCommand());
+        bench.Subcommands.Add(FacesCommand());
         return bench;
+    }
+
+    /// <summary>Photos are shrunk to this longest side first, as in the verification test, so sizes stay comparable.</summary>
+    private const int FaceBenchLongestSide = 1024;
+
+    private static Command FacesCommand()
+    {
+        var photos = new Option<string?>("--photos") { Description = "A folder of photos (*.jpg, recursive); default: face-api's demo photos sample1..6.jpg." };
+        var command = new Command("faces", "Detect + landmarks + embed per photo: ours (ONNX Runtime) vs face-api's JS pipeline (TF.js wasm) on identical pixels.")
+        {
+            photos,
+        };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            var reference = ModelLocations.FaceApiReferenceDirectory();
+            var faceApiModels = Path.Combine(ModelLocations.FaceApiDirectory(), "model");
+            if (FaceApiJsPipeline.MissingPiece(reference, faceApiModels) is { } missing) throw new UsageException($"bench faces needs face-api's JS pipeline: {missing}");
+            var files = BenchPhotos(parse.GetValue(photos));
+            var images = files.Select(file =>
+            {
+                var image = Inference.Images.ImageDecoding.LoadRgb(file);
+                Inference.Images.ImageScaling.ShrinkToFit(image, FaceBenchLongestSide);
+                return image;
+            }).ToList();
+            try
+            {
+                using var models = FaceModels.Open(ModelLocations.EnsureFaceModels());
+                var analyzer = new FaceAnalyzer(models);
+                _ = analyzer.Analyze(images[0], withExpressions: false); // warm-up: ONNX Runtime's first-run allocations
+                var ourFaces = 0;
+                var clock = Stopwatch.StartNew();
+                foreach (var image in images) ourFaces += analyzer.Analyze(image, withExpressions: false).Count;
+                var oursMs = clock.Elapsed.TotalMilliseconds / images.Count;
+
+                // The first photo twice, its first run dropped: the same warm-up for wasm's compilation and TF.js's caches.
+                var theirs = FaceApiJsPipeline.Run(reference, faceApiModels, [images[0], .. images]).Skip(1).ToList();
+                var theirMs = theirs.Average(r => r.Ms);
+
+                var table = new Table().AddColumns("photos", "ours ms/photo", "face-api wasm ms/photo", "ratio", "faces ours", "faces face-api");
+                table.AddRow(images.Count.ToString(), $"{oursMs:F1}", $"{theirMs:F1}", $"{oursMs / theirMs:F3}", ourFaces.ToString(), theirs.Sum(r => r.Faces).ToString());
+                AnsiConsole.Write(table);
+                Console.WriteLine($"ratio = ours / face-api (below 1: ours is faster); detect + 68 landmarks + descriptor, no expressions; photos at most {FaceBenchLongestSide} px; {Environment.ProcessorCount} cores");
+                return 0;
+            }
+            finally
+            {
+                foreach (var image in images) image.Dispose();
+            }
+        }));
+        return command;
+    }
+
+    private static List<string> BenchPhotos(string? folder)
+    {
+        if (folder is null)
+        {
+            var demo = Path.Combine(ModelLocations.FaceApiDirectory(), "demo");
+            var samples = Enumerable.Range(1, 6).Select(n => Path.Combine(demo, $"sample{n}.jpg")).ToList();
+            return samples.All(File.Exists) ? samples
+                : throw new UsageException($"face-api's demo photos are not in {demo}: run scripts/fetch-face-api.sh, or pass --photos DIR");
+        }
+        if (!Directory.Exists(folder)) throw new UsageException($"--photos: folder '{folder}' does not exist");
+        var photos = Directory.EnumerateFiles(folder, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        return photos.Count > 0 ? photos : throw new UsageException($"--photos: no *.jpg under '{folder}'");
     }
 
     private static Command PipelineCommand()

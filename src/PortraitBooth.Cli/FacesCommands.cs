@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Cli;
 
@@ -11,25 +13,36 @@ public static class FacesCommands
     public static Command Create()
     {
         var faces = new Command("faces", "Face detection, landmarks, identity descriptors and expressions (face-api's networks in ONNX).");
-        faces.Subcommands.Add(PhotoCommand("detect", "Every face: box [x,y,w,h], score and 68 landmarks.", (analyzer, photo, name) =>
-            analyzer.Analyze(photo).Select(f => new
-            {
-                box = new[] { f.Box.X, f.Box.Y, f.Box.Width, f.Box.Height },
-                score = f.Score,
-                landmarks = f.Landmarks.Select(p => new[] { p.X, p.Y }),
-            }).ToList()));
-        faces.Subcommands.Add(PhotoCommand("embed", "The largest face's 128-D descriptor.", (analyzer, photo, name) =>
-        {
-            var (face, found) = analyzer.Largest(photo, name);
-            return new { embedding = face.Descriptor, faces_found = found };
-        }));
-        faces.Subcommands.Add(PhotoCommand("expression", "The largest face's expression probabilities.", (analyzer, photo, name) =>
-            analyzer.Largest(photo, name).Face.Expressions.ToDictionary()));
+        faces.Subcommands.Add(PhotoCommand("detect", "Every face: box [x,y,w,h], score and 68 landmarks.", Detect));
+        faces.Subcommands.Add(PhotoCommand("embed", "The largest face's 128-D descriptor.", Embed));
+        faces.Subcommands.Add(PhotoCommand("expression", "The largest face's expression probabilities.", Expression));
         faces.Subcommands.Add(CompareCommand());
         return faces;
     }
 
-    private static Command PhotoCommand(string name, string description, Func<FaceAnalyzer, SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>, string, object> run)
+    // What each photo command prints (as JSON); public so that tests can run them on many photos in one process.
+
+    /// <summary><c>faces detect</c>: every face with its box [x,y,w,h], score and 68 landmarks [x,y].</summary>
+    public static object Detect(FaceAnalyzer analyzer, Image<Rgb24> photo, string name) =>
+        analyzer.Analyze(photo, withExpressions: false).Select(f => new
+        {
+            box = new[] { f.Box.X, f.Box.Y, f.Box.Width, f.Box.Height },
+            score = f.Score,
+            landmarks = f.Landmarks.Select(p => new[] { p.X, p.Y }),
+        }).ToList();
+
+    /// <summary><c>faces embed</c>: the largest face's descriptor and how many faces were found.</summary>
+    public static object Embed(FaceAnalyzer analyzer, Image<Rgb24> photo, string name)
+    {
+        var (face, found) = analyzer.Largest(photo, name, withExpressions: false);
+        return new { embedding = face.Descriptor, faces_found = found };
+    }
+
+    /// <summary><c>faces expression</c>: the largest face's seven expression probabilities by label.</summary>
+    public static object Expression(FaceAnalyzer analyzer, Image<Rgb24> photo, string name) =>
+        analyzer.Largest(photo, name, withExpressions: true).Face.Expressions!.ToDictionary();
+
+    private static Command PhotoCommand(string name, string description, Func<FaceAnalyzer, Image<Rgb24>, string, object> run)
     {
         var image = new Argument<string>("image") { Description = "A photo (JPEG, PNG, WebP, …)." };
         var command = new Command(name, description) { image };
@@ -59,8 +72,8 @@ public static class FacesCommands
             using var photoB = ImageDecoding.LoadRgb(pathB);
             using var models = FaceModels.Open(ModelLocations.EnsureFaceModels());
             var analyzer = new FaceAnalyzer(models);
-            var a = analyzer.Largest(photoA, pathA).Face.Descriptor;
-            var b = analyzer.Largest(photoB, pathB).Face.Descriptor;
+            var a = analyzer.Largest(photoA, pathA, withExpressions: false).Face.Descriptor;
+            var b = analyzer.Largest(photoB, pathB, withExpressions: false).Face.Descriptor;
             Console.WriteLine(JsonSerializer.Serialize(new { similarity = models.Metrics.Similarity(a, b), distance = IdentityMetrics.Distance(a, b) }));
             return 0;
         }));

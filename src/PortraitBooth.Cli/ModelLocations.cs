@@ -31,6 +31,11 @@ public static class ModelLocations
         FromEnvironment("PORTRAITBOOTH_FACE_API")
         ?? (RepoRoot() is { } root ? Path.Combine(root, ".tools", "face-api") : Path.Combine(UserHome(), "face-api"));
 
+    /// <summary>face-api's own JS pipeline (tests/reference/face-api), which only a source checkout has.</summary>
+    public static string FaceApiReferenceDirectory() =>
+        RepoRoot() is { } root ? Path.Combine(root, "tests", "reference", "face-api")
+            : throw new UsageException("face-api's JS reference lives in the source checkout (tests/reference/face-api); run from the repository");
+
     public static string EnsurePack(PackKind kind)
     {
         var directory = Path.Combine(ModelsDirectory(), kind.ToString().ToLowerInvariant());

@@ -48,6 +48,9 @@ public sealed class CliFixture : IDisposable
         if (!Directory.Exists(link)) Directory.CreateSymbolicLink(link, _faceModels.Directory);
     }
 
+    /// <summary>The converted face models, for tests that run a command's code in-process.</summary>
+    public string FaceModels => _faceModels.Directory;
+
     public string NewPath(string name) => Path.Combine(_root.FullName, $"{Guid.NewGuid():N}-{name}");
 
     public CliResult Run(params string[] args) => CliRunner.Run(Models, args);

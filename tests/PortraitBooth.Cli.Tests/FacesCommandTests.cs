@@ -1,4 +1,6 @@
 using System.Text.Json;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Images;
 using PortraitBooth.Testing;
 
 namespace PortraitBooth.Cli.Tests;
@@ -19,17 +21,28 @@ public sealed class FacesCommandTests : IClassFixture<CliFixture>
         var result = fixture.Run("faces", "detect", FaceApiReference.SamplePhoto(1));
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Stdout);
-        var faces = json.RootElement.EnumerateArray().ToList();
-        Assert.True(faces.Count >= 2, $"{faces.Count} faces");
-        foreach (var face in faces)
+        Assert.True(json.RootElement.GetArrayLength() >= 2, $"{json.RootElement.GetArrayLength()} faces");
+        AssertDetections(json.RootElement, "sample1.jpg");
+    }
+
+    /// <summary>
+    /// detect and expression on every identity photo. One CLI process per photo and command would add minutes
+    /// (each process loads the four networks), so this runs what the commands print in-process with the fixture's
+    /// models; the single-photo tests above and below cover the processes themselves.
+    /// </summary>
+    [Fact]
+    public void Detect_and_expression_work_on_every_identity_photo()
+    {
+        var root = SharedData.Require("data", "identities");
+        using var models = FaceModels.Open(fixture.FaceModels);
+        var analyzer = new FaceAnalyzer(models);
+        foreach (var photo in Directory.EnumerateFiles(root, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var box = face.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-            Assert.InRange(face.GetProperty("score").GetSingle(), 0.5f, 1f);
-            var landmarks = face.GetProperty("landmarks").EnumerateArray().ToList();
-            Assert.Equal(68, landmarks.Count);
-            var (cx, cy) = (landmarks.Average(p => p[0].GetSingle()), landmarks.Average(p => p[1].GetSingle()));
-            Assert.InRange(cx, box[0], box[0] + box[2]);
-            Assert.InRange(cy, box[1], box[1] + box[3]);
+            using var image = ImageDecoding.LoadRgb(photo);
+            using var detections = JsonDocument.Parse(JsonSerializer.Serialize(FacesCommands.Detect(analyzer, image, photo)));
+            Assert.True(detections.RootElement.GetArrayLength() >= 1, $"{photo}: no face");
+            AssertDetections(detections.RootElement, photo);
+            AssertExpressions(JsonSerializer.Serialize(FacesCommands.Expression(analyzer, image, photo)), photo);
         }
     }
 
@@ -64,9 +77,7 @@ public sealed class FacesCommandTests : IClassFixture<CliFixture>
     {
         var result = fixture.Run("faces", "expression", SharedData.Require("data", "identities", "katy_perry", "1.jpg"));
         Assert.True(result.ExitCode == 0, result.ToString());
-        var probabilities = JsonSerializer.Deserialize<Dictionary<string, float>>(result.Stdout)!;
-        Assert.Equal(["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"], probabilities.Keys);
-        Assert.Equal(1f, probabilities.Values.Sum(), 3);
+        AssertExpressions(result.Stdout, "katy_perry/1.jpg");
     }
 
     [Fact]
@@ -81,6 +92,28 @@ public sealed class FacesCommandTests : IClassFixture<CliFixture>
         var bad = fixture.Run("faces", "detect", text);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("is not an image in a supported format", bad.Stderr);
+    }
+
+    /// <summary>Every face scores at least 0.5 and has 68 landmarks centred inside its box.</summary>
+    private static void AssertDetections(JsonElement faces, string photo)
+    {
+        foreach (var face in faces.EnumerateArray())
+        {
+            var box = face.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            Assert.InRange(face.GetProperty("score").GetSingle(), 0.5f, 1f);
+            var landmarks = face.GetProperty("landmarks").EnumerateArray().ToList();
+            Assert.True(landmarks.Count == 68, $"{photo}: {landmarks.Count} landmarks");
+            var (cx, cy) = (landmarks.Average(p => p[0].GetSingle()), landmarks.Average(p => p[1].GetSingle()));
+            Assert.True(cx >= box[0] && cx <= box[0] + box[2] && cy >= box[1] && cy <= box[1] + box[3],
+                $"{photo}: landmarks centred at ({cx}, {cy}), outside the box [{string.Join(", ", box)}]");
+        }
+    }
+
+    private static void AssertExpressions(string json, string photo)
+    {
+        var probabilities = JsonSerializer.Deserialize<Dictionary<string, float>>(json)!;
+        Assert.Equal(["neutral", "happy", "sad", "angry", "fearful", "disgusted", "surprised"], probabilities.Keys);
+        Assert.True(MathF.Abs(probabilities.Values.Sum() - 1f) < 1e-3f, $"{photo}: probabilities sum to {probabilities.Values.Sum()}");
     }
 
     private static (float Similarity, float Distance) Similarity(CliResult result)

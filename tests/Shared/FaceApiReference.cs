@@ -18,13 +18,22 @@ internal static class FaceApiReference
 
     public static string ScriptDirectory => Path.Combine(SharedData.RepoRoot, "tests", "reference", "face-api");
 
+    /// <summary>The reference folder with its npm packages installed and the weights fetched (else skip, or fail in CI).</summary>
+    public static string InstalledScriptDirectory
+    {
+        get
+        {
+            RequireDirectory(Path.Combine(ScriptDirectory, "node_modules", "@vladmandic", "face-api"),
+                "the Node reference is not installed: run npm ci in tests/reference/face-api (scripts/test.sh does)");
+            _ = ModelDirectory;
+            return ScriptDirectory;
+        }
+    }
+
     /// <summary>Runs <c>node SCRIPT ARGS</c> in the reference folder; returns stdout, throws with stderr on failure.</summary>
     public static string RunNode(string script, params string[] args)
     {
-        RequireDirectory(Path.Combine(ScriptDirectory, "node_modules", "@vladmandic", "face-api"),
-            "the Node reference is not installed: run npm ci in tests/reference/face-api (scripts/test.sh does)");
-        _ = ModelDirectory;
-        var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = InstalledScriptDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

@@ -4,13 +4,16 @@ using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>Everything known about one face in a photo, in that photo's pixel coordinates.</summary>
+/// <summary>
+/// Everything known about one face in a photo, in that photo's pixel coordinates; <see cref="Expressions"/> is null
+/// when the analysis was asked to leave them out.
+/// </summary>
 public sealed record AnalyzedFace(
     RectangleF Box,
     float Score,
     PointF[] Landmarks,
     float[] Descriptor,
-    FaceExpressions Expressions)
+    FaceExpressions? Expressions)
 {
     public float Area => Box.Width * Box.Height;
     /// <summary>Convex hull of jaw and brows (see <see cref="FaceMask"/>).</summary>
@@ -22,31 +25,34 @@ public sealed class NoFaceException(string message) : ArgumentException(message)
 
 /// <summary>
 /// Detect → 68 landmarks on the detection crop → upright alignment to the recognizer's template → 128-D
-/// descriptor; expressions on the detection crop (as face-api does). Faces are returned largest first.
+/// descriptor; optionally expressions on the detection crop (as face-api does). Faces are returned largest first.
 /// </summary>
 public sealed class FaceAnalyzer(FaceModels models)
 {
     public FaceModels Models => models;
 
-    public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo)
+    /// <param name="withExpressions">
+    /// False skips the expression net (its crop and run), for callers that only need identity, and so that
+    /// detect + landmarks + embed can be timed on their own.
+    /// </param>
+    public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo, bool withExpressions = true)
     {
         var faces = new List<AnalyzedFace>();
         foreach (var detection in models.Detector.Detect(photo))
         {
-            using var crop = Crop(photo, detection.Box);
-            if (crop is null) continue;
-            var landmarks = Landmarks(photo, detection.Box);
+            if (CropRegion(photo, detection.Box) is not { } region) continue;
+            var landmarks = Landmarks(photo, region);
             using var aligned = Align(photo, landmarks, models.Template, models.Recognizer.InputSize);
             faces.Add(new AnalyzedFace(detection.Box, detection.Score, landmarks,
-                models.Recognizer.Describe(aligned), models.Expressions.Classify(crop)));
+                models.Recognizer.Describe(aligned), withExpressions ? Expressions(photo, region) : null));
         }
         return faces.OrderByDescending(f => f.Area).ToList();
     }
 
     /// <summary>The largest face and how many were found; <see cref="NoFaceException"/> naming the photo when none.</summary>
-    public (AnalyzedFace Face, int FacesFound) Largest(Image<Rgb24> photo, string photoName)
+    public (AnalyzedFace Face, int FacesFound) Largest(Image<Rgb24> photo, string photoName, bool withExpressions = true)
     {
-        var faces = Analyze(photo);
+        var faces = Analyze(photo, withExpressions);
         return faces.Count > 0 ? (faces[0], faces.Count) : throw new NoFaceException($"no face found in '{photoName}'");
     }
 
@@ -54,15 +60,23 @@ public sealed class FaceAnalyzer(FaceModels models)
     public PointF[] Landmarks(Image<Rgb24> photo, RectangleF box)
     {
         var region = CropRegion(photo, box) ?? throw new ArgumentException("the face box lies outside the photo");
+        return Landmarks(photo, region);
+    }
+
+    private PointF[] Landmarks(Image<Rgb24> photo, Rectangle region)
+    {
         using var crop = photo.Clone(c => c.Crop(region));
         return models.Landmarker.Detect(crop).Select(p => new PointF(p.X + region.X, p.Y + region.Y)).ToArray();
     }
 
+    private FaceExpressions Expressions(Image<Rgb24> photo, Rectangle region)
+    {
+        using var crop = photo.Clone(c => c.Crop(region));
+        return models.Expressions.Classify(crop);
+    }
+
     public static Image<Rgb24> Align(Image<Rgb24> photo, IReadOnlyList<PointF> landmarks, AlignmentTemplate template, int size) =>
         FaceAligner.Align(photo, landmarks, template, size);
-
-    private static Image<Rgb24>? Crop(Image<Rgb24> photo, RectangleF box) =>
-        CropRegion(photo, box) is { } region ? photo.Clone(c => c.Crop(region)) : null;
 
     // Whole pixels inside the photo, as face-api's extractFaces slices them.
     private static Rectangle? CropRegion(Image<Rgb24> photo, RectangleF box)

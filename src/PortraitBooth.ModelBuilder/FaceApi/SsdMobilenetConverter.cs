@@ -18,41 +18,41 @@ public static class SsdMobilenetConverter
     /// <summary>MobileNet layers (1-based) whose depthwise conv has stride 2 (face-api's getStridesForLayerIdx).</summary>
     private static readonly int[] StrideTwoLayers = [2, 4, 6, 12];
 
+    /// <summary>tf.batchNorm's epsilon in face-api's mobileNetV1 (0.001 as float32).</summary>
+    private const float BatchNormEpsilon = 0.001f;
+
     public static byte[] Build(TfjsWeightMap weights)
     {
         var graph = new OnnxGraphBuilder("face_api_ssd_mobilenetv1", float16Io: false);
-        var layers = new TfDetectorLayers(graph, weights);
+        var tf = new TfLayers(graph, weights);
         var image = graph.FloatInput("image", TensorDim.Of(1), TensorDim.Of(3), TensorDim.Of(InputSize), TensorDim.Of(InputSize));
         // Same two operations as face-api (div then sub), so the rounding matches.
-        var x = graph.Node("Sub", [graph.Div(image, graph.FloatScalar(127.5f)), graph.FloatScalar(1f)]);
+        var x = new SquareFeatureMap(graph.Sub(graph.Div(image, graph.FloatScalar(127.5f)), graph.FloatScalar(1f)), InputSize);
 
-        var (features, conv11) = MobileNetV1(layers, x);
-        var (boxEncodings, classLogits) = PredictionLayer(layers, features, conv11);
+        var (features, conv11) = MobileNetV1(tf, x);
+        var (boxEncodings, classLogits) = PredictionLayer(tf, features, conv11);
 
         graph.FloatOutput(DecodeBoxes(graph, boxEncodings, weights["Output/extra_dim"]), "boxes",
             TensorDim.Of(1), TensorDim.Of(AnchorCount), TensorDim.Of(4));
-        var objectLogit = Slice(graph, classLogits, axis: 2, start: 1, end: 2);
+        var objectLogit = graph.Slice(classLogits, axis: 2, start: 1, end: 2);
         graph.FloatOutput(graph.Reshape(graph.Sigmoid(objectLogit), 1, AnchorCount), "scores",
             TensorDim.Of(1), TensorDim.Of(AnchorCount));
         return graph.ToBytes();
     }
 
     /// <summary>face-api's mobileNetV1: returns the final 1024-channel 16×16 map and conv 11's 512-channel 32×32 map.</summary>
-    private static (string Output, string Conv11) MobileNetV1(TfDetectorLayers layers, string x)
+    private static (SquareFeatureMap Output, SquareFeatureMap Conv11) MobileNetV1(TfLayers tf, SquareFeatureMap x)
     {
-        var size = InputSize;
-        var output = layers.ConvBnOffsetRelu6(x, "MobilenetV1/Conv2d_0_pointwise", size, stride: 2);
-        size = TfDetectorLayers.SameOutputSize(size, 2);
-        string? conv11 = null;
+        var output = PointwiseConv(tf, x, "MobilenetV1/Conv2d_0_pointwise", stride: 2);
+        SquareFeatureMap? conv11 = null;
         for (var layer = 1; layer <= 13; layer++)
         {
             var stride = StrideTwoLayers.Contains(layer) ? 2 : 1;
-            output = layers.DepthwiseBatchNormRelu6(output, $"MobilenetV1/Conv2d_{layer}_depthwise", size, stride);
-            size = TfDetectorLayers.SameOutputSize(size, stride);
-            output = layers.ConvBnOffsetRelu6(output, $"MobilenetV1/Conv2d_{layer}_pointwise", size, stride: 1);
+            output = DepthwiseConv(tf, output, $"MobilenetV1/Conv2d_{layer}_depthwise", stride);
+            output = PointwiseConv(tf, output, $"MobilenetV1/Conv2d_{layer}_pointwise", stride: 1);
             if (layer == 11) conv11 = output;
         }
-        return (output, conv11!);
+        return (output, conv11!.Value);
     }
 
     /// <summary>
@@ -60,29 +60,39 @@ public static class SsdMobilenetConverter
     /// on conv11, the MobileNet output and extra convs 1, 3, 5, 7 — concatenated in that order, as face-api does.
     /// Returns box encodings [1,5118,4] and class logits [1,5118,3].
     /// </summary>
-    private static (string BoxEncodings, string ClassLogits) PredictionLayer(TfDetectorLayers layers, string features, string conv11)
+    private static (string BoxEncodings, string ClassLogits) PredictionLayer(TfLayers tf, SquareFeatureMap features, SquareFeatureMap conv11)
     {
-        var sources = new List<(string Value, int Size)> { (conv11, 32), (features, 16) };
-        var (value, size) = (features, 16);
+        var sources = new List<SquareFeatureMap> { conv11, features };
+        var value = features;
         for (var i = 0; i < 8; i++)
         {
             var stride = i % 2 == 1 ? 2 : 1;
-            value = layers.ConvBnOffsetRelu6(value, $"Prediction/Conv2d_{i}_pointwise", size, stride);
-            size = TfDetectorLayers.SameOutputSize(size, stride);
-            if (stride == 2) sources.Add((value, size));
+            value = PointwiseConv(tf, value, $"Prediction/Conv2d_{i}_pointwise", stride);
+            if (stride == 2) sources.Add(value);
         }
 
         var boxEncodings = new List<string>();
         var classLogits = new List<string>();
         for (var i = 0; i < sources.Count; i++)
         {
-            var (source, sourceSize) = sources[i];
             var path = $"Prediction/BoxPredictor_{i}";
-            boxEncodings.Add(FlattenLikeTf(layers.Graph, layers.ConvBias(source, $"{path}/BoxEncodingPredictor", sourceSize), 4));
-            classLogits.Add(FlattenLikeTf(layers.Graph, layers.ConvBias(source, $"{path}/ClassPredictor", sourceSize), 3));
+            boxEncodings.Add(FlattenLikeTf(tf.Graph, Predictor(tf, sources[i], $"{path}/BoxEncodingPredictor"), 4));
+            classLogits.Add(FlattenLikeTf(tf.Graph, Predictor(tf, sources[i], $"{path}/ClassPredictor"), 3));
         }
-        return (layers.Graph.Concat(1, [.. boxEncodings]), layers.Graph.Concat(1, [.. classLogits]));
+        return (tf.Graph.Concat(1, [.. boxEncodings]), tf.Graph.Concat(1, [.. classLogits]));
     }
+
+    /// <summary>face-api's pointwiseConvLayer: conv2d 'same' + convolution_bn_offset, then relu6. Any kernel size.</summary>
+    private static SquareFeatureMap PointwiseConv(TfLayers tf, SquareFeatureMap x, string path, int stride) =>
+        tf.Relu6(tf.Conv2d(x, $"{path}/weights", stride, same: true, $"{path}/convolution_bn_offset"));
+
+    /// <summary>face-api's depthwiseConvLayer: depthwise conv2d 'same', batch norm (ε 0.001), relu6.</summary>
+    private static SquareFeatureMap DepthwiseConv(TfLayers tf, SquareFeatureMap x, string path, int stride) =>
+        tf.Relu6(tf.BatchNorm(tf.DepthwiseConv2d(x, $"{path}/depthwise_weights", stride, same: true), $"{path}/BatchNorm", BatchNormEpsilon));
+
+    /// <summary>face-api's convLayer as used by the box predictors: 1×1 conv + bias, no activation.</summary>
+    private static string Predictor(TfLayers tf, SquareFeatureMap x, string path) =>
+        tf.Conv2d(x, $"{path}/weights", stride: 1, same: true, $"{path}/biases").Value;
 
     /// <summary>
     /// face-api reshapes an NHWC predictor output [1,H,W,A·k] to [1,H·W·A,k]; our value is NCHW, so transpose to
@@ -113,13 +123,10 @@ public static class SsdMobilenetConverter
         var anchorSizes = graph.Weight("Output/anchor_sizes", sizes, 1, AnchorCount, 2);
         var anchorCentres = graph.Weight("Output/anchor_centres", centres, 1, AnchorCount, 2);
 
-        var offsets = Slice(graph, encodings, axis: 2, start: 0, end: 2);  // [ty, tx]
-        var logScales = Slice(graph, encodings, axis: 2, start: 2, end: 4); // [th, tw]
+        var offsets = graph.Slice(encodings, axis: 2, start: 0, end: 2);  // [ty, tx]
+        var logScales = graph.Slice(encodings, axis: 2, start: 2, end: 4); // [th, tw]
         var centre = graph.Add(graph.Mul(graph.Div(offsets, graph.FloatScalar(10f)), anchorSizes), anchorCentres);
-        var half = graph.Div(graph.Mul(graph.Node("Exp", [graph.Div(logScales, graph.FloatScalar(5f))]), anchorSizes), graph.FloatScalar(2f));
-        return graph.Concat(2, graph.Node("Sub", [centre, half]), graph.Add(centre, half));
+        var half = graph.Div(graph.Mul(graph.Exp(graph.Div(logScales, graph.FloatScalar(5f))), anchorSizes), graph.FloatScalar(2f));
+        return graph.Concat(2, graph.Sub(centre, half), graph.Add(centre, half));
     }
-
-    private static string Slice(OnnxGraphBuilder graph, string x, int axis, int start, int end) =>
-        graph.Node("Slice", [x, graph.Int64s(start), graph.Int64s(end), graph.Int64s(axis)]);
 }

@@ -5,7 +5,8 @@ namespace PortraitBooth.ModelBuilder.FaceApi;
 /// <summary>
 /// TensorFlow layers written as NCHW ONNX nodes, with weights taken from a TF.js weight map and moved out of
 /// TensorFlow's layouts: conv filters HWIO → OIHW, depthwise [kh,kw,C,1] → [C,1,kh,kw] (group = C), dense [in,out]
-/// kept as is (x·W). 'same' padding follows TensorFlow's rule exactly, the odd pixel going to the bottom/right.
+/// kept as is (x·W). 'same' padding follows TensorFlow's rule exactly, the odd pixel going to the bottom/right,
+/// so every value matches face-api's position for position. Serves all four face-api networks.
 /// </summary>
 internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
 {
@@ -14,7 +15,10 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
     public OnnxGraphBuilder Graph => graph;
     public TfjsWeightMap Weights => weights;
 
-    /// <summary>TensorFlow's 'same' padding of one axis: total = max((⌈in/s⌉−1)·s + k − in, 0), the extra at the end.</summary>
+    /// <summary>
+    /// TensorFlow's 'same' padding of one axis: total = max((⌈in/s⌉−1)·s + k − in, 0), the smaller half before
+    /// (top/left) and the larger after (bottom/right). So 3×3 stride 2 on an even side pads 0 before, 1 after.
+    /// </summary>
     public static (int Begin, int End) SamePadding(int inputSide, int kernel, int stride)
     {
         var output = (inputSide + stride - 1) / stride;
@@ -47,6 +51,20 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
     public SquareFeatureMap SeparableConv2d(SquareFeatureMap x, string depthwiseFilter, string pointwiseFilter, int stride, bool same, string bias) =>
         Conv2d(DepthwiseConv2d(x, depthwiseFilter, stride, same), pointwiseFilter, 1, same: false, bias);
 
+    /// <summary>
+    /// tf.batchNorm in inference form, kept as one node rather than folded into the preceding filter so that the
+    /// arithmetic follows TensorFlow's order. The four vectors are named by the TF.js tensors under <paramref name="prefix"/>.
+    /// </summary>
+    public SquareFeatureMap BatchNorm(SquareFeatureMap x, string prefix, float epsilon) =>
+        x with
+        {
+            Value = graph.BatchNormalization(x.Value, Vector($"{prefix}/gamma"), Vector($"{prefix}/beta"),
+                Vector($"{prefix}/moving_mean"), Vector($"{prefix}/moving_variance"), epsilon),
+        };
+
+    /// <summary>tf.relu6 = clipByValue(x, 0, 6).</summary>
+    public SquareFeatureMap Relu6(SquareFeatureMap x) => x with { Value = graph.Clip(x.Value, 0f, 6f) };
+
     /// <summary>A per-channel vector shaped [C,1,1] so that it broadcasts over an NCHW value.</summary>
     public string ChannelVector(string name)
     {
@@ -62,6 +80,21 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
         return bias is null ? product : graph.Add(product, Vector(bias));
     }
 
+    /// <summary>[kh,kw,in,out] → [out,in,kh,kw]; a depthwise [kh,kw,C,1] comes out as [1,C,kh,kw], i.e. [C,1,kh,kw]'s values.</summary>
+    public static float[] HwioToOihw(float[] hwio, int kh, int kw, int inputs, int outputs)
+    {
+        var oihw = new float[hwio.Length];
+        for (var h = 0; h < kh; h++)
+            for (var w = 0; w < kw; w++)
+                for (var i = 0; i < inputs; i++)
+                    for (var o = 0; o < outputs; o++)
+                        oihw[((o * inputs + i) * kh + h) * kw + w] = hwio[((h * kw + w) * inputs + i) * outputs + o];
+        return oihw;
+    }
+
+    private static float[] HwioToOihw(TfjsTensor tensor) =>
+        HwioToOihw(tensor.Values, tensor.Shape[0], tensor.Shape[1], tensor.Shape[2], tensor.Shape[3]);
+
     private SquareFeatureMap Convolve(SquareFeatureMap x, string weight, string bias, int kernel, int stride, bool same, int group)
     {
         var (begin, end) = same ? SamePadding(x.Side, kernel, stride) : (0, 0);
@@ -69,6 +102,7 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
         return new SquareFeatureMap(value, OutputSide(x.Side, kernel, stride, same));
     }
 
+    /// <summary>A plain 1-D vector [n] (conv and dense biases, batch-norm parameters).</summary>
     private string Vector(string name) => Converted(name, () => graph.Weight(name, weights[name].Values, weights[name].Values.Length));
 
     /// <summary>Each TF.js tensor becomes one initializer, however often a layer refers to it.</summary>
@@ -76,18 +110,5 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
     {
         if (!_converted.TryGetValue(key, out var name)) _converted.Add(key, name = convert());
         return name;
-    }
-
-    /// <summary>[kh,kw,in,out] → [out,in,kh,kw]; a depthwise [kh,kw,C,1] comes out as [1,C,kh,kw], i.e. [C,1,kh,kw]'s values.</summary>
-    private static float[] HwioToOihw(TfjsTensor tensor)
-    {
-        var (kh, kw, inputs, outputs) = (tensor.Shape[0], tensor.Shape[1], tensor.Shape[2], tensor.Shape[3]);
-        var result = new float[tensor.Values.Length];
-        for (var h = 0; h < kh; h++)
-            for (var w = 0; w < kw; w++)
-                for (var i = 0; i < inputs; i++)
-                    for (var o = 0; o < outputs; o++)
-                        result[((o * inputs + i) * kh + h) * kw + w] = tensor.Values[((h * kw + w) * inputs + i) * outputs + o];
-        return result;
     }
 }

@@ -18,6 +18,13 @@ internal sealed partial class OnnxGraphBuilder
     public string Div(string a, string b) => Node("Div", [a, b]);
     public string Sub(string a, string b) => Node("Sub", [a, b]);
     public string Relu(string x) => Node("Relu", [x]);
+    public string Exp(string x) => Node("Exp", [x]);
+
+    /// <summary>Clamps to [<paramref name="min"/>, <paramref name="max"/>] (e.g. relu6 = Clip(x, 0, 6)).</summary>
+    public string Clip(string x, float min, float max) => Node("Clip", [x, FloatScalar(min), FloatScalar(max)]);
+
+    /// <summary>x[start:end] along one axis.</summary>
+    public string Slice(string x, int axis, long start, long end) => Node("Slice", [x, Int64s(start), Int64s(end), Int64s(axis)]);
 
     /// <summary>Reshape to a fixed pattern; 0 copies the input's dimension, -1 takes the rest.</summary>
     public string Reshape(string x, params long[] pattern) => Node("Reshape", [x, Int64s(pattern)]);
@@ -81,6 +88,10 @@ internal sealed partial class OnnxGraphBuilder
 
     public string InstanceNormalization(string x, string scale, string bias, float epsilon) =>
         Node("InstanceNormalization", [x, scale, bias], FloatAttribute("epsilon", epsilon));
+
+    /// <summary>Inference-mode batch norm with per-channel [C] vectors: (x − mean)/√(var + ε)·scale + bias.</summary>
+    public string BatchNormalization(string x, string scale, string bias, string mean, string variance, float epsilon) =>
+        Node("BatchNormalization", [x, scale, bias, mean, variance], FloatAttribute("epsilon", epsilon));
 
     public string LayerNormalization(string x, string scale, string bias, float epsilon) =>
         Node("LayerNormalization", [x, scale, bias], IntAttribute("axis", -1), FloatAttribute("epsilon", epsilon));

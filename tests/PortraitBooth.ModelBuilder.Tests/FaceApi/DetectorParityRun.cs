@@ -77,12 +77,12 @@ public sealed class DetectorParityRun
                 using var image = Image.Load<Rgb24>(photo.Path);
                 var tensorPath = Path.Combine(folder.FullName, $"{index}.input.f32");
                 prepared[photo.Name] = FaceApiInput.Prepare(image, detector.InputSize, centred: false).Tensor;
-                WriteFloats(tensorPath, prepared[photo.Name]);
+                ReferenceTensorFiles.Write(tensorPath, prepared[photo.Name]);
                 object? imageJob = null;
                 if (photo.CheckPhotoPath)
                 {
                     var photoPath = Path.Combine(folder.FullName, $"{index}.photo.f32");
-                    WriteFloats(photoPath, Hwc(image));
+                    ReferenceTensorFiles.Write(photoPath, ReferenceTensorFiles.Hwc(image));
                     imageJob = new { path = photoPath, height = image.Height, width = image.Width };
                 }
                 jobs.Add(new { name = index.ToString(), tensor = tensorPath, image = imageJob });
@@ -109,8 +109,8 @@ public sealed class DetectorParityRun
                     photoDetections = detector.Detect(image);
                 }
                 results[photo.Name] = new DetectorPhotoResult(photo, tensor,
-                    photo.CheckPhotoPath ? ReadFloats(File("batch")) : null,
-                    detector.Predict(tensor), new DetectorPrediction(ReadFloats(File("boxes")), ReadFloats(File("scores"))),
+                    photo.CheckPhotoPath ? ReferenceTensorFiles.Read(File("batch")) : null,
+                    detector.Predict(tensor), new DetectorPrediction(ReferenceTensorFiles.Read(File("boxes")), ReferenceTensorFiles.Read(File("scores"))),
                     detections, js.Detections, photoDetections, js.ImageDetections, onnxMs);
             }
             Results = results;
@@ -119,36 +119,6 @@ public sealed class DetectorParityRun
         {
             folder.Delete(recursive: true);
         }
-    }
-
-    private static float[] Hwc(Image<Rgb24> image)
-    {
-        var values = new float[image.Width * image.Height * 3];
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++)
-                    (values[(y * rows.Width + x) * 3], values[(y * rows.Width + x) * 3 + 1], values[(y * rows.Width + x) * 3 + 2]) = (row[x].R, row[x].G, row[x].B);
-            }
-        });
-        return values;
-    }
-
-    private static void WriteFloats(string path, float[] values)
-    {
-        var bytes = new byte[values.Length * sizeof(float)];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        File.WriteAllBytes(path, bytes);
-    }
-
-    private static float[] ReadFloats(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var values = new float[bytes.Length / sizeof(float)];
-        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-        return values;
     }
 
     private sealed record NodeJob(string Name, IReadOnlyList<JsDetection> Detections, IReadOnlyList<JsDetection>? ImageDetections);

@@ -19,14 +19,10 @@ public sealed class FaceApiParityTests(FaceApiReferenceRun reference) : IClassFi
         var descriptors = recognizer.Describe(run.Images, run.Batch);
 
         Assert.Equal(128, recognizer.DescriptorLength);
-        var error = MaxAbsDifference(descriptors, run.Reference);
-        Report($"recognizer: max |Δ| {error:E2} over {run.Batch}×128 descriptor values (descriptor |v| up to {run.Reference.Max(MathF.Abs):F3})");
-        Assert.True(error < 1e-3f, $"descriptors differ by up to {error}");
-
+        AssertWithin(1e-3f, descriptors, run.Reference, "recognizer",
+            $"over {run.Batch}×128 descriptor values (descriptor |v| up to {run.Reference.Max(MathF.Abs):F3})");
         // The image overload prepares exactly the batch's rows.
-        var crops = reference.Get().Crops;
-        var imageError = MaxAbsDifference([.. crops.Select(recognizer.Describe)], run.Reference);
-        Assert.True(imageError < 1e-3f, $"Describe(image) differs by up to {imageError}");
+        AssertWithin(1e-3f, [.. reference.Get().Crops.Select(recognizer.Describe)], run.Reference, "Describe(image)");
     }
 
     [Fact]
@@ -38,9 +34,7 @@ public sealed class FaceApiParityTests(FaceApiReferenceRun reference) : IClassFi
         var points = landmarker.DetectUnit(run.Images, run.Batch);
 
         Assert.Equal(68, landmarker.PointCount);
-        var error = MaxAbsDifference(points, run.Reference);
-        Report($"landmarks: max |Δ| {error:E2} in unit coordinates of the 112 square over {run.Batch}×68 points");
-        Assert.True(error < 0.005f, $"landmarks differ by up to {error} of the box");
+        AssertWithin(0.005f, points, run.Reference, "landmarks", $"in unit coordinates of the 112 square over {run.Batch}×68 points");
 
         // Detect(image) in crop pixels against face-api's unit coordinates mapped back through the same padding.
         var crops = reference.Get().Crops;
@@ -66,14 +60,10 @@ public sealed class FaceApiParityTests(FaceApiReferenceRun reference) : IClassFi
         using var classifier = new ExpressionClassifier(session);
         var expressions = classifier.Classify(run.Images, run.Batch);
 
-        var error = MaxAbsDifference([.. expressions.Select(e => e.Probabilities.ToArray())], run.Reference);
-        Report($"expression: max |Δ| {error:E2} over {run.Batch}×7 probabilities; dominant: {string.Join(", ", expressions.Select(e => e.Dominant))}");
-        Assert.True(error < 1e-3f, $"probabilities differ by up to {error}");
+        AssertWithin(1e-3f, [.. expressions.Select(e => e.Probabilities.ToArray())], run.Reference, "expression",
+            $"over {run.Batch}×7 probabilities; dominant: {string.Join(", ", expressions.Select(e => e.Dominant))}");
         Assert.All(expressions, e => Assert.Equal(1f, e.Probabilities.Sum(), 1e-4f));
-
-        var crops = reference.Get().Crops;
-        var imageError = MaxAbsDifference([.. crops.Select(crop => classifier.Classify(crop).Probabilities.ToArray())], run.Reference);
-        Assert.True(imageError < 1e-3f, $"Classify(image) differs by up to {imageError}");
+        AssertWithin(1e-3f, [.. reference.Get().Crops.Select(crop => classifier.Classify(crop).Probabilities.ToArray())], run.Reference, "Classify(image)");
     }
 
     [Fact]
@@ -89,11 +79,14 @@ public sealed class FaceApiParityTests(FaceApiReferenceRun reference) : IClassFi
         }
     }
 
-    private static float MaxAbsDifference(float[][] rows, float[] reference)
+    /// <summary>Our rows, flattened, against face-api's values: reports the largest difference and fails above <paramref name="tolerance"/>.</summary>
+    private static void AssertWithin(float tolerance, float[][] rows, float[] reference, string what, string? detail = null)
     {
         var values = rows.SelectMany(row => row).ToArray();
         Assert.Equal(reference.Length, values.Length);
-        return values.Zip(reference, (a, b) => MathF.Abs(a - b)).Max();
+        var error = values.Zip(reference, (a, b) => MathF.Abs(a - b)).Max();
+        if (detail is not null) Report($"{what}: max |Δ| {error:E2} {detail}");
+        Assert.True(error < tolerance, $"{what}: differs from face-api by up to {error} (tolerance {tolerance})");
     }
 
     private static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.ModelBuilder.FaceApi;
@@ -43,8 +42,8 @@ public sealed class FaceApiReferenceRun : IDisposable
             var small = crops.Count;
             var recognitionImages = FaceCrops.Batch(crops, FaceRecognitionConverter.InputSide);
             var denseImages = FaceCrops.Batch(crops, FaceLandmarkConverter.InputSide);
-            Write(File("recognition.in"), recognitionImages);
-            Write(File("dense.in"), denseImages);
+            ReferenceTensorFiles.Write(File("recognition.in"), recognitionImages);
+            ReferenceTensorFiles.Write(File("dense.in"), denseImages);
             jobs.Add(NetJob("recognition", File("recognition.in"), small, FaceRecognitionConverter.InputSide, File("recognition.out")));
             jobs.Add(NetJob("landmarks", File("dense.in"), small, FaceLandmarkConverter.InputSide, File("landmarks.out")));
             jobs.Add(NetJob("expression", File("dense.in"), small, FaceExpressionConverter.InputSide, File("expression.out")));
@@ -59,7 +58,7 @@ public sealed class FaceApiReferenceRun : IDisposable
             for (var i = 0; i < inputImages.Length; i++)
             {
                 var (_, image, size, centred) = inputImages[i];
-                Write(File($"input{i}.in"), Hwc(image));
+                ReferenceTensorFiles.Write(File($"input{i}.in"), ReferenceTensorFiles.Hwc(image));
                 jobs.Add(new { job = "input", input = File($"input{i}.in"), shape = new[] { image.Height, image.Width, 3 }, size, centred, output = File($"input{i}.out") });
             }
 
@@ -68,10 +67,10 @@ public sealed class FaceApiReferenceRun : IDisposable
 
             var weights = (string name) => TfjsWeightMap.Load(Path.Combine(models, $"{name}-weights_manifest.json"));
             return new Outputs(crops,
-                new NetworkCase(recognitionImages, small, Read(File("recognition.out")), FaceRecognitionConverter.Build(weights("face_recognition_model"))),
-                new NetworkCase(denseImages, small, Read(File("landmarks.out")), FaceLandmarkConverter.Build(weights("face_landmark_68_model"))),
-                new NetworkCase(denseImages, small, Read(File("expression.out")), FaceExpressionConverter.Build(weights("face_expression_model"))),
-                [.. inputImages.Select((input, i) => new InputCase(input.Label, input.Image, input.Size, input.Centred, Read(File($"input{i}.out"))))]);
+                new NetworkCase(recognitionImages, small, ReferenceTensorFiles.Read(File("recognition.out")), FaceRecognitionConverter.Build(weights("face_recognition_model"))),
+                new NetworkCase(denseImages, small, ReferenceTensorFiles.Read(File("landmarks.out")), FaceLandmarkConverter.Build(weights("face_landmark_68_model"))),
+                new NetworkCase(denseImages, small, ReferenceTensorFiles.Read(File("expression.out")), FaceExpressionConverter.Build(weights("face_expression_model"))),
+                [.. inputImages.Select((input, i) => new InputCase(input.Label, input.Image, input.Size, input.Centred, ReferenceTensorFiles.Read(File($"input{i}.out"))))]);
         }
         catch
         {
@@ -86,25 +85,6 @@ public sealed class FaceApiReferenceRun : IDisposable
 
     private static object NetJob(string job, string input, int batch, int side, string output) =>
         new { job, input, shape = new[] { batch, 3, side, side }, output };
-
-    private static float[] Hwc(Image<Rgb24> image)
-    {
-        var values = new float[image.Width * image.Height * 3];
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++)
-                    (values[(y * row.Length + x) * 3], values[(y * row.Length + x) * 3 + 1], values[(y * row.Length + x) * 3 + 2]) = (row[x].R, row[x].G, row[x].B);
-            }
-        });
-        return values;
-    }
-
-    private static void Write(string path, float[] values) => File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
-
-    private static float[] Read(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 
     public void Dispose()
     {
