@@ -64,6 +64,8 @@ public interface IGenerationJobGrain : IGrainWithStringKey
     Task<bool> Complete(int attempt, JobResult result);
     Task Fail(int attempt, string error);
     Task<JobSnapshot?> Cancel();
+    /// <summary>Whether a worker should stop: the job was cancelled (or is otherwise finished) while it ran.</summary>
+    Task<bool> IsCancelled();
 }
 
 /// <summary>Hands a job to the workers (in-memory transport in embedded mode, RabbitMQ when distributed).</summary>

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+using PortraitBooth.Abstractions;
+
+namespace PortraitBooth.Grains;
+
+/// <summary>
+/// One generation job's state machine: queued → running → succeeded | failed, or cancelled from queued/running.
+/// State is written on transitions only; per-step progress lives in memory. Every terminal transition tells the
+/// tenant, which frees the slot and dispatches its next queued job.
+/// </summary>
+public sealed class GenerationJobGrain(
+    [PersistentState("job", GrainStorage.Name)] IPersistentState<JobState> state,
+    IJobDispatcher dispatcher,
+    ILogger<GenerationJobGrain> logger) : Grain, IGenerationJobGrain
+{
+    private int _step;
+    private JobState S => state.State;
+    private string JobId => this.GetPrimaryKeyString();
+
+    public async Task<(JobSnapshot Job, Admission Admission)> Submit(JobSpec spec)
+    {
+        if (S.Spec is not null)
+        {
+            if (!JobSpecs.Same(S.Spec, spec))
+                throw new InvalidOperationException($"job '{JobId}' was already submitted with a different request");
+            return (Snapshot(), S.Admission!);
+        }
+
+        var admission = await GrainFactory.GetGrain<ITenantGrain>(spec.TenantId).Admit(JobId, spec.Count);
+        var job = new JobState { Spec = spec, Status = JobStatus.Queued, Admission = admission, CreatedAt = DateTimeOffset.UtcNow };
+        if (admission.Decision == AdmissionDecision.Refused)
+        {
+            // Nothing is kept, so a later submit under the same id asks for admission again.
+            var refused = new JobState { Spec = spec, Status = JobStatus.Failed, Error = admission.Reason, CreatedAt = job.CreatedAt };
+            return (Snapshot(refused), admission);
+        }
+
+        state.State = job;
+        await state.WriteStateAsync();
+        if (admission.Decision == AdmissionDecision.Dispatch) await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
+        return (Snapshot(), admission);
+    }
+
+    public Task<JobSnapshot?> Get() => Task.FromResult(S.Spec is null ? null : Snapshot());
+
+    public async Task<bool> Start(int attempt)
+    {
+        if (S.Spec is null || IsFinished || attempt < S.Attempt) return false;
+        // The same attempt may start again: a redelivered message after a worker died.
+        S.Status = JobStatus.Running;
+        S.Attempt = attempt;
+        S.StartedAt ??= DateTimeOffset.UtcNow;
+        _step = 0;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task ReportProgress(int attempt, int step, int totalSteps)
+    {
+        if (S.Status == JobStatus.Running && attempt == S.Attempt) _step = Math.Max(_step, step);
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> Complete(int attempt, JobResult result)
+    {
+        if (S.Status == JobStatus.Succeeded) return attempt == S.Attempt; // a repeated completion
+        if (S.Status != JobStatus.Running || attempt != S.Attempt)
+        {
+            logger.LogInformation("Job {Job}: completion of attempt {Attempt} dropped (status {Status}, attempt {Current})",
+                JobId, attempt, S.Status, S.Attempt);
+            return false;
+        }
+        S.Status = JobStatus.Succeeded;
+        S.ResultKeys = [.. result.ResultKeys];
+        S.SamplingSeconds = result.SamplingSeconds;
+        S.ExpiresAt = result.ExpiresAt;
+        _step = S.Spec!.Steps;
+        await Finish();
+        return true;
+    }
+
+    public async Task Fail(int attempt, string error)
+    {
+        if (IsFinished || attempt != S.Attempt) return;
+        S.Status = JobStatus.Failed;
+        S.Error = error;
+        await Finish();
+    }
+
+    public async Task<JobSnapshot?> Cancel()
+    {
+        if (S.Spec is null) return null;
+        if (!IsFinished)
+        {
+            S.Status = JobStatus.Cancelled;
+            await Finish();
+        }
+        return Snapshot();
+    }
+
+    public Task<bool> IsCancelled() => Task.FromResult(S.Spec is null || IsFinished);
+
+    private bool IsFinished => S.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    private async Task Finish()
+    {
+        S.FinishedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ITenantGrain>(S.Spec!.TenantId).JobEnded(JobId);
+    }
+
+    private JobSnapshot Snapshot(JobState? job = null)
+    {
+        job ??= S;
+        var spec = job.Spec!;
+        return new JobSnapshot(JobId, spec, job.Status, job == S ? _step : 0, spec.Steps, job.Attempt,
+            new JobTimings(job.CreatedAt, job.StartedAt, job.FinishedAt, job.SamplingSeconds),
+            JobSpecs.Seeds(spec), job.ResultKeys, job.Error, job.ExpiresAt);
+    }
+}

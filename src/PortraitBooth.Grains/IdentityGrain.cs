@@ -1,0 +1,87 @@
+using PortraitBooth.Abstractions;
+
+namespace PortraitBooth.Grains;
+
+/// <summary>
+/// One identity (key "tenant/identity"): the photo's blob key, φ per face encoder, and fused STEA tokens per
+/// (pack, token ids through the identity token) in a bounded LRU. State is written when something new is stored;
+/// reads only move LRU recency in memory, so a cache hit costs no storage write.
+/// </summary>
+public sealed class IdentityGrain(
+    [PersistentState("identity", GrainStorage.Name)] IPersistentState<IdentityState> state) : Grain, IIdentityGrain
+{
+    public const int FusedTokenCapacity = 256;
+
+    private readonly LruCache<string, float[]> _fused = new(FusedTokenCapacity);
+    private long _embeddingHits, _embeddingMisses;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in state.State.FusedTokens) _fused.Put(entry.Key, entry.Fused);
+        return Task.CompletedTask;
+    }
+
+    public async Task Create(IdentityRecord record)
+    {
+        if (state.State.Record is { } existing)
+        {
+            if (existing.PhotoBlobKey == record.PhotoBlobKey) return; // a retried create
+            throw new InvalidOperationException($"identity '{this.GetPrimaryKeyString()}' already exists");
+        }
+        state.State = new IdentityState { Record = record };
+        _fused.Clear();
+        await state.WriteStateAsync();
+    }
+
+    public Task<IdentityInfo?> Describe()
+    {
+        if (state.State.Record is not { } record) return Task.FromResult<IdentityInfo?>(null);
+        return Task.FromResult<IdentityInfo?>(new IdentityInfo(record,
+            state.State.Embeddings.Keys.Order(StringComparer.Ordinal).ToList(),
+            new CacheStats(_embeddingHits, _embeddingMisses, state.State.Embeddings.Count),
+            new CacheStats(_fused.Hits, _fused.Misses, _fused.Count)));
+    }
+
+    public Task<float[]?> GetEmbedding(string faceEncoderId)
+    {
+        if (state.State.Record is not null && state.State.Embeddings.TryGetValue(faceEncoderId, out var embedding))
+        {
+            _embeddingHits++;
+            return Task.FromResult<float[]?>(embedding);
+        }
+        _embeddingMisses++;
+        return Task.FromResult<float[]?>(null);
+    }
+
+    public async Task PutEmbedding(string faceEncoderId, float[] embedding)
+    {
+        if (state.State.Record is null) return; // deleted while a worker computed it: keep nothing
+        state.State.Embeddings[faceEncoderId] = embedding;
+        await state.WriteStateAsync();
+    }
+
+    public Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity) =>
+        Task.FromResult(state.State.Record is not null && _fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused) ? fused : null);
+
+    public async Task PutFusedToken(string packId, int[] tokenIdsThroughIdentity, float[] fused)
+    {
+        if (state.State.Record is null) return;
+        _fused.Put(FusedKey(packId, tokenIdsThroughIdentity), fused);
+        state.State.FusedTokens = _fused.OldestFirst().Select(e => new FusedTokenEntry(e.Key, e.Value)).ToList();
+        await state.WriteStateAsync();
+    }
+
+    public async Task<string?> Delete()
+    {
+        var record = state.State.Record;
+        if (record is null) return null;
+        _fused.Clear();
+        await state.ClearStateAsync();
+        state.State = new IdentityState();
+        await GrainFactory.GetGrain<ITenantGrain>(record.TenantId).RemoveIdentity(record.IdentityId);
+        return record.PhotoBlobKey;
+    }
+
+    // Token ids are the key, not the prompt text: prompts that tokenize alike share an entry.
+    private static string FusedKey(string packId, int[] tokenIds) => $"{packId}|{string.Join(',', tokenIds)}";
+}

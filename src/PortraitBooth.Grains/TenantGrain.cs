@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Logging;
+using PortraitBooth.Abstractions;
+
+namespace PortraitBooth.Grains;
+
+/// <summary>
+/// A tenant: keys stored as salted hashes, quotas, suspension, identities, and admission. Admission refuses only
+/// for the daily image quota and the request rate; past the in-flight cap a job is queued (FIFO, in state) and
+/// dispatched through <see cref="IJobDispatcher"/> when a running job of this tenant ends.
+/// </summary>
+public sealed class TenantGrain(
+    [PersistentState("tenant", GrainStorage.Name)] IPersistentState<TenantState> state,
+    IJobDispatcher dispatcher,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+{
+    public const int MaxJobsListed = 1000;
+
+    private readonly RequestRateWindow _requests = new();
+    private TenantState S => state.State;
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public async Task<IssuedKey> Create(string name, TenantQuotas quotas)
+    {
+        if (S.Exists) throw new InvalidOperationException($"tenant '{TenantId}' already exists");
+        S.Exists = true;
+        S.Name = name;
+        S.Quotas = quotas;
+        S.CreatedAt = DateTimeOffset.UtcNow;
+        var key = AddKey("default");
+        await state.WriteStateAsync();
+        return key;
+    }
+
+    public Task<TenantInfo?> Describe()
+    {
+        if (!S.Exists) return Task.FromResult<TenantInfo?>(null);
+        RollUsageDay(DateTimeOffset.UtcNow);
+        var keys = S.Keys.Select(k => new ApiKeyInfo(k.KeyId, k.Label, k.CreatedAt, k.Revoked)).ToList();
+        var usage = new TenantUsage(S.InFlight.Count, S.Queue.Count, S.ImagesToday, S.Identities.Count);
+        return Task.FromResult<TenantInfo?>(new TenantInfo(TenantId, S.Name, S.Suspended, S.SuspendedReason, S.Quotas, keys, usage, S.CreatedAt));
+    }
+
+    public async Task<IssuedKey> CreateKey(string label)
+    {
+        RequireExists();
+        var key = AddKey(label);
+        await state.WriteStateAsync();
+        return key;
+    }
+
+    public async Task<bool> RevokeKey(string keyId)
+    {
+        var key = S.Keys.Find(k => k.KeyId == keyId);
+        if (key is null) return false;
+        if (key.Revoked) return true;
+        key.Revoked = true;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<KeyCheck> CheckKey(string keyId, string secret)
+    {
+        var key = S.Exists ? S.Keys.Find(k => k.KeyId == keyId) : null;
+        // A wrong secret reads as Unknown, so a caller cannot tell a revoked key id from a guessed one.
+        if (key is null || !ApiKeyHash.Matches(key.Salt, key.Hash, secret)) return Task.FromResult(new KeyCheck(KeyStatus.Unknown));
+        if (key.Revoked) return Task.FromResult(new KeyCheck(KeyStatus.Revoked));
+        if (S.Suspended) return Task.FromResult(new KeyCheck(KeyStatus.Suspended, S.SuspendedReason));
+        return Task.FromResult(new KeyCheck(KeyStatus.Valid));
+    }
+
+    public async Task SetQuotas(TenantQuotas quotas)
+    {
+        RequireExists();
+        S.Quotas = quotas;
+        var started = StartQueuedJobs();
+        await state.WriteStateAsync();
+        await Dispatch(started);
+    }
+
+    public async Task Suspend(string reason)
+    {
+        RequireExists();
+        S.Suspended = true;
+        S.SuspendedReason = reason;
+        await state.WriteStateAsync();
+    }
+
+    public async Task Resume()
+    {
+        RequireExists();
+        S.Suspended = false;
+        S.SuspendedReason = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<Admission> Admit(string jobId, int images)
+    {
+        if (!S.Exists) return new Admission(AdmissionDecision.Refused, Reason: $"tenant '{TenantId}' does not exist");
+        if (S.Suspended) return new Admission(AdmissionDecision.Refused, Reason: $"tenant is suspended: {S.SuspendedReason}");
+        // A repeated admission of the same job (a retried submit) neither charges again nor takes a second slot.
+        if (S.InFlight.Contains(jobId)) return new Admission(AdmissionDecision.Dispatch);
+        if (S.Queue.Contains(jobId)) return new Admission(AdmissionDecision.Queued);
+
+        var now = DateTimeOffset.UtcNow;
+        RollUsageDay(now);
+        if (S.ImagesToday + images > S.Quotas.ImagesPerDay)
+        {
+            var midnight = new DateTimeOffset(S.UsageDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return new Admission(AdmissionDecision.Refused, midnight - now,
+                $"daily image quota reached ({S.ImagesToday} of {S.Quotas.ImagesPerDay} used, {images} asked)");
+        }
+        if (_requests.TryTake(now, S.Quotas.RequestsPerMinute) is { } wait)
+            return new Admission(AdmissionDecision.Refused, wait, $"more than {S.Quotas.RequestsPerMinute} requests per minute");
+
+        S.ImagesToday += images;
+        S.Jobs.Insert(0, jobId);
+        if (S.Jobs.Count > MaxJobsListed) S.Jobs.RemoveRange(MaxJobsListed, S.Jobs.Count - MaxJobsListed);
+        AdmissionDecision decision;
+        if (S.InFlight.Count < S.Quotas.MaxJobsInFlight && S.Queue.Count == 0)
+        {
+            S.InFlight.Add(jobId);
+            decision = AdmissionDecision.Dispatch;
+        }
+        else
+        {
+            S.Queue.Add(jobId);
+            decision = AdmissionDecision.Queued;
+        }
+        await state.WriteStateAsync();
+        return new Admission(decision);
+    }
+
+    public async Task JobEnded(string jobId)
+    {
+        var changed = S.InFlight.Remove(jobId) | S.Queue.Remove(jobId);
+        if (!changed) return;
+        var started = StartQueuedJobs();
+        await state.WriteStateAsync();
+        await Dispatch(started);
+    }
+
+    public async Task<bool> AddIdentity(string identityId)
+    {
+        RequireExists();
+        if (S.Identities.Contains(identityId)) return true;
+        if (S.Identities.Count >= S.Quotas.MaxIdentities) return false;
+        S.Identities.Add(identityId);
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task RemoveIdentity(string identityId)
+    {
+        if (S.Identities.Remove(identityId)) await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> Identities() => Task.FromResult<IReadOnlyList<string>>(S.Identities.Order(StringComparer.Ordinal).ToList());
+
+    public Task<IReadOnlyList<string>> Jobs() => Task.FromResult<IReadOnlyList<string>>(S.Jobs.ToList());
+
+    private IssuedKey AddKey(string label)
+    {
+        var (keyId, secret, salt) = (ApiKeyFormat.NewKeyId(), ApiKeyFormat.NewSecret(), ApiKeyHash.NewSalt());
+        S.Keys.Add(new StoredApiKey
+        {
+            KeyId = keyId, Label = label, CreatedAt = DateTimeOffset.UtcNow, Salt = salt, Hash = ApiKeyHash.Compute(salt, secret),
+        });
+        return new IssuedKey(keyId, ApiKeyFormat.Format(TenantId, keyId, secret));
+    }
+
+    /// <summary>Moves queued jobs into free slots (in state); the caller writes state, then dispatches them.</summary>
+    private List<string> StartQueuedJobs()
+    {
+        var started = new List<string>();
+        while (S.InFlight.Count < S.Quotas.MaxJobsInFlight && S.Queue.Count > 0)
+        {
+            var next = S.Queue[0];
+            S.Queue.RemoveAt(0);
+            S.InFlight.Add(next);
+            started.Add(next);
+        }
+        return started;
+    }
+
+    private async Task Dispatch(List<string> jobIds)
+    {
+        foreach (var jobId in jobIds)
+        {
+            logger.LogInformation("Tenant {Tenant}: dispatching queued job {Job}", TenantId, jobId);
+            await dispatcher.Dispatch(jobId, TenantId, attempt: 1);
+        }
+    }
+
+    private void RollUsageDay(DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (S.UsageDay == today) return;
+        S.UsageDay = today;
+        S.ImagesToday = 0;
+    }
+
+    private void RequireExists()
+    {
+        if (!S.Exists) throw new InvalidOperationException($"tenant '{TenantId}' does not exist");
+    }
+}
