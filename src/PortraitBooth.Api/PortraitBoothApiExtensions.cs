@@ -30,7 +30,8 @@ public static class PortraitBoothApiExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
-        services.TryAddSingleton<IBlobStore, InMemoryBlobStore>();
+        services.TryAddSingleton<IPhotoStore, InMemoryPhotoStore>();
+        services.TryAddSingleton<IResultImages, NoResultImages>();
         services.AddSingleton<PackCatalog>();
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();

@@ -49,10 +49,10 @@ public static class GenerationEndpoints
         var spec = await validator.Validate(tenantId, body, defaultSeed);
 
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
-        var (snapshot, admission) = await job.Submit(spec);
-        if (!GenerationValidator.Same(snapshot.Spec, spec))
+        if (await job.Get() is { } earlier && !GenerationValidator.Same(earlier.Spec, spec))
             throw new ApiException(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
                 $"{IdempotencyHeader} '{idempotencyKey}' was used for a different request");
+        var (snapshot, admission) = await job.Submit(spec);
         if (admission.Decision == AdmissionDecision.Refused)
         {
             var retryAfter = Math.Max(1, (int)Math.Ceiling((admission.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
@@ -112,7 +112,7 @@ public static class GenerationEndpoints
         }
     }
 
-    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IBlobStore blobs, TimeProvider time, string id, int n)
+    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultImages results, TimeProvider time, string id, int n)
     {
         var job = await Find(http, grains, id);
         if (job.Status != JobStatus.Succeeded)
@@ -120,7 +120,7 @@ public static class GenerationEndpoints
         if (n < 0 || n >= job.ResultKeys.Count) throw ApiException.NotFound($"image {n} of generation '{id}'");
         var gone = new ApiException(StatusCodes.Status410Gone, "Gone", $"the images of generation '{id}' expired at {job.ExpiresAt:O}");
         if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) throw gone;
-        var png = await blobs.Get(job.ResultKeys[n], http.RequestAborted) ?? throw gone;
+        var png = await results.Get(job.ResultKeys[n], http.RequestAborted) ?? throw gone;
         return TypedResults.File(png, "image/png", $"{id}-{n}.png");
     }
 

@@ -25,7 +25,7 @@ public static class IdentityEndpoints
         return v1;
     }
 
-    private static async Task<Created<IdentityView>> Create(HttpContext http, FaceWork faces, IGrainFactory grains, IBlobStore blobs,
+    private static async Task<Created<IdentityView>> Create(HttpContext http, FaceWork faces, IGrainFactory grains, IPhotoStore photos,
         IOptions<PortraitBoothApiOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var tenantId = http.TenantId();
@@ -53,7 +53,7 @@ public static class IdentityEndpoints
         var identityId = Ids.New("idn", time);
         var blobKey = $"photos/{tenantId}/{identityId}.jpg";
         var tenant = grains.GetGrain<ITenantGrain>(tenantId);
-        await blobs.Put(blobKey, upload.StoredJpeg, cancellationToken: cancellationToken);
+        await photos.Put(blobKey, upload.StoredJpeg, cancellationToken);
         var identity = grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(tenantId, identityId));
         var record = new IdentityRecord(tenantId, identityId, name, blobKey, upload.FaceBox, upload.FacesFound, time.GetUtcNow());
         await identity.Create(record);
@@ -61,7 +61,7 @@ public static class IdentityEndpoints
         if (!await tenant.AddIdentity(identityId))
         {
             await identity.Delete();
-            await blobs.Delete(blobKey, CancellationToken.None);
+            await photos.Delete(blobKey, CancellationToken.None);
             throw new ApiException(StatusCodes.Status409Conflict, "Identity limit reached", "the tenant has reached its identity quota (max_identities)");
         }
         return TypedResults.Created($"/v1/identities/{identityId}",
@@ -79,13 +79,13 @@ public static class IdentityEndpoints
     private static async Task<Ok<IdentityView>> Get(HttpContext http, IGrainFactory grains, string id) =>
         TypedResults.Ok(IdentityView.From(await Find(http, grains, id)));
 
-    private static async Task<NoContent> Delete(HttpContext http, IGrainFactory grains, IBlobStore blobs, string id)
+    private static async Task<NoContent> Delete(HttpContext http, IGrainFactory grains, IPhotoStore photos, string id)
     {
         var tenantId = http.TenantId();
         await Find(http, grains, id);
         var blobKey = await grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(tenantId, id)).Delete();
         await grains.GetGrain<ITenantGrain>(tenantId).RemoveIdentity(id);
-        if (blobKey is not null) await blobs.Delete(blobKey);
+        if (blobKey is not null) await photos.Delete(blobKey);
         return TypedResults.NoContent();
     }
 

@@ -20,7 +20,9 @@ public sealed class InstalledPack : IDisposable
         Name = name;
         Directory = Path.GetFullPath(directory);
         Manifest = ModelPack.ReadManifest(Directory);
-        FaceEncoderId = Inference.Packs.FaceEncoderId.Of(Manifest);
+        // The worker's name for φ's source (LoadedPack.FaceEncoderId): a φ stored under it is used as is.
+        var encoder = Manifest.Models[PackModels.FaceEncoder].Path;
+        FaceEncoderId = $"{name}:{(Manifest.Files.TryGetValue(encoder, out var sha256) ? sha256 : Manifest.Version)}";
         _tokenizer = new(() => PackTokenizer.Create(Directory, Manifest));
         _models = new(() => ModelPack.Open(Directory));
     }
