@@ -74,7 +74,7 @@ public sealed class GenerationJobGrain(
         S.ResultKeys = [.. result.ResultKeys];
         S.SamplingSeconds = result.SamplingSeconds;
         S.ExpiresAt = result.ExpiresAt;
-        _step = S.Spec!.Steps;
+        _step = TotalSteps(S.Spec!);
         await Finish();
         return true;
     }
@@ -100,6 +100,9 @@ public sealed class GenerationJobGrain(
 
     public Task<bool> IsCancelled() => Task.FromResult(S.Spec is null || IsFinished);
 
+    // Progress counts sampling steps over all images of the job.
+    private static int TotalSteps(JobSpec spec) => spec.Steps * spec.Count;
+
     private bool IsFinished => S.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 
     private async Task Finish()
@@ -113,7 +116,7 @@ public sealed class GenerationJobGrain(
     {
         job ??= S;
         var spec = job.Spec!;
-        return new JobSnapshot(JobId, spec, job.Status, job == S ? _step : 0, spec.Steps, job.Attempt,
+        return new JobSnapshot(JobId, spec, job.Status, job == S ? _step : 0, TotalSteps(spec), job.Attempt,
             new JobTimings(job.CreatedAt, job.StartedAt, job.FinishedAt, job.SamplingSeconds),
             JobSpecs.Seeds(spec), job.ResultKeys, job.Error, job.ExpiresAt);
     }

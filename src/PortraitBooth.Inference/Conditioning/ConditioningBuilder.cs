@@ -16,14 +16,39 @@ public sealed class ConditioningBuilder(ModelPack pack, ClipTokenizer tokenizer)
     private readonly TextEncoder _encoder = new(pack);
     private readonly SteaFusion _fusion = new(pack);
 
-    public PromptConditioning Build(string prompt, IReadOnlyList<float[]> faces, OnnxTimer? timer = null)
+    /// <summary>How often the fuse module ran, and how many rows it fused (rows taken from a cache are not counted).</summary>
+    public long FuseRuns => _fusion.Runs;
+    public long RowsFused => _fusion.RowsFused;
+
+    public PromptConditioning Build(string prompt, IReadOnlyList<float[]> faces, OnnxTimer? timer = null,
+        IFusedTokenCache? fusedTokens = null)
     {
         var tokens = tokenizer.Tokenize(prompt);
         CheckIdentityCount(tokens, faces.Count);
         var values = _encoder.Encode(tokens.ToPadded(pack.Manifest.Tokenizer), timer);
-        if (faces.Count > 0) _fusion.Apply(values, tokens.IdentityTokens.Select(t => t.Index).ToList(), faces, timer);
+        if (faces.Count > 0) Fuse(values, tokens, faces, timer, fusedTokens);
         return new PromptConditioning(tokens, values);
     }
+
+    private void Fuse(float[] values, TokenizedPrompt tokens, IReadOnlyList<float[]> faces, OnnxTimer? timer, IFusedTokenCache? cache)
+    {
+        var width = pack.Manifest.Stea.TokenWidth;
+        var rows = tokens.IdentityTokens.Select(t => t.Index).ToList();
+        var missing = new List<int>();
+        for (var k = 0; k < rows.Count; k++)
+        {
+            if (cache?.Get(k, Through(tokens, rows[k])) is { } cached && cached.Length == width)
+                cached.CopyTo(values.AsSpan(rows[k] * width, width));
+            else
+                missing.Add(k);
+        }
+        if (missing.Count == 0) return;
+        _fusion.Apply(values, missing.Select(k => rows[k]).ToList(), missing.Select(k => faces[k]).ToList(), timer);
+        if (cache is null) return;
+        foreach (var k in missing) cache.Put(k, Through(tokens, rows[k]), values.AsSpan(rows[k] * width, width).ToArray());
+    }
+
+    private static int[] Through(TokenizedPrompt tokens, int row) => tokens.Ids.Take(row + 1).ToArray();
 
     /// <summary>
     /// The k-th identity token takes the k-th face, so with any face the counts must agree. Without faces the

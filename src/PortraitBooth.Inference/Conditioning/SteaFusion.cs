@@ -9,6 +9,12 @@ namespace PortraitBooth.Inference.Conditioning;
 /// </summary>
 public sealed class SteaFusion(ModelPack pack)
 {
+    private long _runs, _rowsFused;
+
+    /// <summary>Module runs and rows fused so far: caching is measured, not assumed.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+    public long RowsFused => Interlocked.Read(ref _rowsFused);
+
     public void Apply(Span<float> conditioning, IReadOnlyList<int> rows, IReadOnlyList<float[]> faces, OnnxTimer? timer = null)
     {
         if (rows.Count != faces.Count)
@@ -27,6 +33,8 @@ public sealed class SteaFusion(ModelPack pack)
             conditioning.Slice(rows[k] * tokenWidth, tokenWidth).CopyTo(tokens.Floats.Slice(k * tokenWidth));
             faces[k].CopyTo(faceRows.Floats.Slice(k * faceWidth));
         }
+        Interlocked.Increment(ref _runs);
+        Interlocked.Add(ref _rowsFused, rows.Count);
         OnnxRun.Run(pack.Session(PackModels.Stea),
             [(tokenSpec.Name, tokens), (faceSpec.Name, faceRows)], [(fusedSpec.Name, fused)], timer);
         for (var k = 0; k < rows.Count; k++)

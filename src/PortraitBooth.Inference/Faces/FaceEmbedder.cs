@@ -11,6 +11,11 @@ public sealed record FaceEmbedding(float[] Values, int FacesFound);
 /// <summary>φ(face): the pack's face encoder applied to the face input of a photo.</summary>
 public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
 {
+    private long _runs;
+
+    /// <summary>Face encoder runs so far (a cached φ runs none).</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
     public FaceEmbedding Embed(Image<Rgb24> photo, string photoName = "photo")
     {
         var preprocessing = pack.Manifest.Face;
@@ -21,6 +26,7 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
         using var inputBuffer = OrtBuffer.Allocate(input, 1, 3, preprocessing.Height, preprocessing.Width);
         using var outputBuffer = OrtBuffer.Allocate(output, 1, pack.Manifest.Stea.FaceWidth);
         face.CopyTo(inputBuffer.Floats);
+        Interlocked.Increment(ref _runs);
         OnnxRun.Run(pack.Session(PackModels.FaceEncoder), [(input.Name, inputBuffer)], [(output.Name, outputBuffer)]);
         return new FaceEmbedding(outputBuffer.Floats.ToArray(), facesFound);
     }

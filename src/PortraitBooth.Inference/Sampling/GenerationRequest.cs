@@ -1,3 +1,4 @@
+using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Inference.Sampling;
@@ -15,6 +16,8 @@ public sealed record GenerationRequest
     public required int Height { get; init; }
     /// <summary>One batch-2 U-Net call per step (default), or two batch-1 calls (for comparison only).</summary>
     public CfgMode Cfg { get; init; } = CfgMode.Batched;
+    /// <summary>Fused identity rows known from earlier requests (e.g. an identity's cache); null fuses every row.</summary>
+    public IFusedTokenCache? FusedTokens { get; init; }
 }
 
 public enum CfgMode { Batched, Sequential }

@@ -34,6 +34,7 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
 
     public ModelPack Pack => pack;
     public ClipTokenizer Tokenizer => tokenizer;
+    public ConditioningBuilder Conditioning => _conditioning;
 
     public GenerationResult Generate(GenerationRequest request, IProgress<SamplingProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -43,7 +44,7 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
         var clock = Stopwatch.StartNew();
         var timer = new OnnxTimer();
 
-        var conditional = _conditioning.Build(request.Prompt, request.Faces, timer);
+        var conditional = _conditioning.Build(request.Prompt, request.Faces, timer, request.FusedTokens);
         var unconditional = _conditioning.Build(request.NegativePrompt, [], timer);
         var scheduler = SchedulerFactory.Create(manifest.Scheduler, request.Steps);
         var (latentHeight, latentWidth) = (request.Height / manifest.Latent.VaeScale, request.Width / manifest.Latent.VaeScale);

@@ -1,0 +1,13 @@
+namespace PortraitBooth.Inference.Conditioning;
+
+/// <summary>
+/// Fused STEA rows a caller already has. CLIP's text encoder is causal, so the fused row of identity k depends only
+/// on the token ids up to and including its identity token and on face k: those ids are the key. A hit skips the
+/// fuse module for that row; misses are fused and handed to <see cref="Put"/>.
+/// </summary>
+public interface IFusedTokenCache
+{
+    /// <param name="face">Which face (the k-th identity token's) the row belongs to.</param>
+    float[]? Get(int face, IReadOnlyList<int> tokenIdsThroughIdentity);
+    void Put(int face, IReadOnlyList<int> tokenIdsThroughIdentity, float[] fused);
+}

@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PortraitBooth.Abstractions;
+using PortraitBooth.Inference.Conditioning;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Images;
+using PortraitBooth.Inference.Sampling;
+using PortraitBooth.Inference.Text;
+using PortraitBooth.Worker.Packs;
+using PortraitBooth.Worker.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+
+namespace PortraitBooth.Worker.Running;
+
+/// <summary>
+/// Runs one attempt of a job: Start on the job grain, φ and fused tokens from the IdentityGrains (computed and
+/// stored back on a miss), sampling with progress and cancellation, PNGs to the result store, then Complete.
+/// Request errors fail the job; anything else propagates, so the message is retried or redelivered.
+/// </summary>
+public sealed class PortraitJobRunner(
+    IGrainFactory grains,
+    PackRegistry packs,
+    IBlobStore photos,
+    IResultStore results,
+    IOptions<PortraitWorkerOptions> options,
+    ILogger<PortraitJobRunner> logger)
+{
+    public async Task<JobRunOutcome> Run(string jobId, int attempt, CancellationToken cancellationToken = default)
+    {
+        var job = grains.GetGrain<IGenerationJobGrain>(jobId);
+        if (!await job.Start(attempt)) return JobRunOutcome.Skipped;
+        var spec = (await job.Get())!.Spec;
+        var keys = new List<string>();
+        try
+        {
+            var pack = packs.Get(spec.Pack);
+            var identities = spec.IdentityIds.Select(id => grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(spec.TenantId, id))).ToList();
+            var faces = await FaceEmbeddings(spec, pack, identities);
+            var fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, IdsThroughIdentities(pack, spec.Prompt));
+
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            double samplingSeconds = 0;
+            await using (var progress = new JobProgressPump(job, attempt, spec.Steps * spec.Count, cancellation))
+            {
+                for (var i = 0; i < spec.Count; i++)
+                {
+                    progress.StartImage(i * spec.Steps);
+                    var request = new GenerationRequest
+                    {
+                        Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)i),
+                        Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
+                    };
+                    // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
+                    using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
+                    samplingSeconds += generated.Total.TotalSeconds;
+                    var key = StoreKeys.Result(spec.TenantId, jobId, i);
+                    await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
+                    keys.Add(key);
+                }
+            }
+            await fusedTokens.SaveNew();
+
+            var expiresAt = DateTimeOffset.UtcNow + options.Value.ResultTtl;
+            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt))) return JobRunOutcome.Succeeded;
+            await DeleteResults(keys);
+            return JobRunOutcome.Dropped;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The job grain said cancelled (the worker itself is not shutting down): nothing to report back.
+            logger.LogInformation("Job {Job} attempt {Attempt}: cancelled while running", jobId, attempt);
+            await DeleteResults(keys);
+            return JobRunOutcome.Cancelled;
+        }
+        catch (Exception e) when (IsRequestError(e))
+        {
+            logger.LogWarning("Job {Job} attempt {Attempt} failed: {Error}", jobId, attempt, e.Message);
+            await DeleteResults(keys);
+            await job.Fail(attempt, e.Message);
+            return JobRunOutcome.Failed;
+        }
+    }
+
+    /// <summary>Errors that a retry cannot fix: the request (prompt, size, identities, pack, photo) is at fault.</summary>
+    public static bool IsRequestError(Exception e) => e is InvalidRequestException or IdentityCountException or PromptTooLongException
+        or NoFaceException or InvalidImageException or IdentityMissingException or UnknownPackException;
+
+    private async Task<IReadOnlyList<float[]>> FaceEmbeddings(JobSpec spec, LoadedPack pack, IReadOnlyList<IIdentityGrain> identities)
+    {
+        var faces = new List<float[]>();
+        for (var k = 0; k < identities.Count; k++)
+        {
+            var identity = identities[k];
+            if (await identity.GetEmbedding(pack.FaceEncoderId) is { } cached)
+            {
+                faces.Add(cached);
+                continue;
+            }
+            var info = await identity.Describe()
+                ?? throw new IdentityMissingException($"identity '{spec.IdentityIds[k]}' does not exist");
+            var photo = await photos.Get(info.Record.PhotoBlobKey)
+                ?? throw new IdentityMissingException($"the photo of identity '{spec.IdentityIds[k]}' is gone");
+            var name = spec.IdentityIds[k];
+            var embedding = await Task.Run(() =>
+            {
+                using var image = ImageDecoding.DecodeRgb(photo, name);
+                return pack.Embedder.Embed(image, name).Values;
+            });
+            await identity.PutEmbedding(pack.FaceEncoderId, embedding);
+            faces.Add(embedding);
+        }
+        return faces;
+    }
+
+    /// <summary>For each identity token of the prompt (in order), the token ids through it: the fused-token cache key.</summary>
+    private static IReadOnlyList<int[]> IdsThroughIdentities(LoadedPack pack, string prompt)
+    {
+        var tokens = pack.Pipeline.Tokenizer.Tokenize(prompt);
+        return tokens.IdentityTokens.Select(t => tokens.Ids.Take(t.Index + 1).ToArray()).ToList();
+    }
+
+    private static byte[] EncodePng(Image image)
+    {
+        using var stream = new MemoryStream();
+        image.Save(stream, new PngEncoder());
+        return stream.ToArray();
+    }
+
+    private async Task DeleteResults(IEnumerable<string> keys)
+    {
+        foreach (var key in keys) await results.Delete(key);
+    }
+
+}

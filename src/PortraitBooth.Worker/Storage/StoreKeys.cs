@@ -1,0 +1,18 @@
+namespace PortraitBooth.Worker.Storage;
+
+/// <summary>Store keys are '/'-separated segments of letters, digits, '.', '_' and '-', so a key never escapes a folder.</summary>
+public static class StoreKeys
+{
+    public static string Check(string key)
+    {
+        var segments = key.Split('/');
+        if (key.Length is 0 or > 512 || segments.Any(s => s.Length == 0 || s is "." or ".." || !s.All(IsAllowed)))
+            throw new ArgumentException($"'{key}' is not a valid store key");
+        return key;
+    }
+
+    /// <summary>Where image <paramref name="index"/> of a job is stored; the tenant prefix keeps tenants apart.</summary>
+    public static string Result(string tenantId, string jobId, int index) => Check($"{tenantId}/{jobId}/{index}");
+
+    private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
+}
