@@ -37,6 +37,7 @@ public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceMo
         [
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
             $"--PortraitBooth:AdminKey={AdminKey}",
             $"--PortraitBooth:Packs:tiny={packs.Tiny.Folder}",
             $"--PortraitBooth:FaceModels={faceModels.Directory}",
