@@ -1,0 +1,126 @@
+using PortraitBooth.Abstractions;
+
+namespace PortraitBooth.Grains.Tests;
+
+public sealed class GenerationJobGrainTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_job_moves_queued_running_succeeded_and_submit_and_complete_are_idempotent()
+    {
+        var (tenantId, _) = await cluster.NewTenant();
+        var jobId = Specs.NewJobId();
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(jobId);
+
+        var (submitted, admission) = await job.Submit(Specs.Of(tenantId, count: 2));
+        Assert.Equal((JobStatus.Queued, AdmissionDecision.Dispatch), (submitted.Status, admission.Decision));
+        Assert.Equal([42UL, 43UL], submitted.Seeds);
+        Assert.Equal(8, submitted.TotalSteps);
+        var (again, _) = await job.Submit(Specs.Of(tenantId, count: 2));
+        Assert.Equal(submitted.Timings.CreatedAt, again.Timings.CreatedAt);
+        Assert.Equal([(jobId, 1)], cluster.Dispatcher.Of(tenantId)); // dispatched once, attempt 1
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.Submit(Specs.Of(tenantId, count: 3)));
+
+        Assert.True(await job.Start(1));
+        await job.ReportProgress(1, 3, 8);
+        var running = await job.Get();
+        Assert.Equal((JobStatus.Running, 3, 1), (running!.Status, running.Step, running.Attempts));
+
+        var expires = DateTimeOffset.UtcNow.AddMinutes(30);
+        Assert.True(await job.Complete(1, new JobResult(["a", "b"], 1.5, expires)));
+        Assert.True(await job.Complete(1, new JobResult(["a", "b"], 1.5, expires))); // the same attempt again
+        Assert.False(await job.Complete(2, Specs.Result("other")));
+        var done = await job.Get();
+        Assert.Equal((JobStatus.Succeeded, 8, expires), (done!.Status, done.Step, done.ExpiresAt));
+        Assert.Equal(["a", "b"], done.ResultKeys);
+        Assert.NotNull(done.Timings.FinishedAt);
+        Assert.False(await job.Start(1));
+        Assert.Equal(0, (await cluster.Grains.GetGrain<ITenantGrain>(tenantId).Describe())!.Usage.JobsInFlight);
+    }
+
+    [Fact]
+    public async Task A_late_completion_of_a_cancelled_job_is_dropped()
+    {
+        var (tenantId, _) = await cluster.NewTenant();
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+        await job.Submit(Specs.Of(tenantId));
+        Assert.True(await job.Start(1));
+        Assert.False(await job.IsCancelled());
+
+        var cancelled = await job.Cancel();
+        Assert.Equal(JobStatus.Cancelled, cancelled!.Status);
+        Assert.True(await job.IsCancelled());
+        Assert.False(await job.Complete(1, Specs.Result("late")));
+        await job.Fail(1, "late failure");
+        var final = await job.Get();
+        Assert.Equal((JobStatus.Cancelled, null), (final!.Status, final.Error));
+        Assert.Empty(final.ResultKeys);
+        Assert.False(await job.Start(2));
+        Assert.Equal(0, (await cluster.Grains.GetGrain<ITenantGrain>(tenantId).Describe())!.Usage.JobsInFlight);
+    }
+
+    [Fact]
+    public async Task Failure_is_recorded_once_and_only_for_the_current_attempt()
+    {
+        var (tenantId, _) = await cluster.NewTenant();
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+        await job.Submit(Specs.Of(tenantId));
+        Assert.True(await job.Start(2)); // a redelivered message may carry a later attempt
+        await job.Fail(1, "stale attempt");
+        Assert.Equal(JobStatus.Running, (await job.Get())!.Status);
+        await job.Fail(2, "prompt has no identity word");
+        await job.Fail(2, "second report");
+        var failed = await job.Get();
+        Assert.Equal((JobStatus.Failed, "prompt has no identity word"), (failed!.Status, failed.Error));
+        Assert.Null(await cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId()).Get());
+    }
+
+    [Fact]
+    public async Task A_refused_job_is_not_kept()
+    {
+        var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(ImagesPerDay: 1));
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+        var (snapshot, admission) = await job.Submit(Specs.Of(tenantId, count: 2));
+        Assert.Equal(AdmissionDecision.Refused, admission.Decision);
+        Assert.NotNull(admission.RetryAfter);
+        Assert.Equal(JobStatus.Failed, snapshot.Status);
+        Assert.Null(await job.Get());
+        Assert.Empty(cluster.Dispatcher.Of(tenantId));
+    }
+
+    [Fact]
+    public async Task A_burst_over_the_in_flight_cap_is_queued_and_dispatched_in_order_never_more_than_the_cap_at_once()
+    {
+        const int cap = 2, burst = 7;
+        var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(MaxJobsInFlight: cap));
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
+        var jobIds = Enumerable.Range(0, burst).Select(i => $"burst-{i}-{Guid.NewGuid():N}").ToList();
+        var decisions = await Task.WhenAll(jobIds.Select(async id =>
+            (await cluster.Grains.GetGrain<IGenerationJobGrain>(id).Submit(Specs.Of(tenantId))).Admission.Decision));
+        Assert.Equal(cap, decisions.Count(d => d == AdmissionDecision.Dispatch));
+        Assert.Equal(burst - cap, decisions.Count(d => d == AdmissionDecision.Queued));
+
+        var ended = new List<string>();
+        // A worker that finishes jobs in dispatch order; one of them is cancelled while still queued.
+        var cancelledWhileQueued = (await tenant.Describe())!.Usage.JobsQueued > 0
+            ? jobIds.First(id => !cluster.Dispatcher.Of(tenantId).Any(d => d.JobId == id)) : null;
+        await cluster.Grains.GetGrain<IGenerationJobGrain>(cancelledWhileQueued!).Cancel();
+        while (ended.Count < burst - 1)
+        {
+            var dispatched = cluster.Dispatcher.Of(tenantId).Select(d => d.JobId).ToList();
+            Assert.InRange(dispatched.Count - ended.Count, 1, cap);
+            var usage = (await tenant.Describe())!.Usage;
+            Assert.InRange(usage.JobsInFlight, 0, cap);
+            var next = dispatched[ended.Count];
+            var job = cluster.Grains.GetGrain<IGenerationJobGrain>(next);
+            Assert.True(await job.Start(1));
+            Assert.True(await job.Complete(1, Specs.Result($"{next}/0")));
+            ended.Add(next);
+        }
+
+        Assert.DoesNotContain(cancelledWhileQueued, cluster.Dispatcher.Of(tenantId).Select(d => d.JobId));
+        Assert.Equal(jobIds.Where(id => id != cancelledWhileQueued).Order(), ended.Order());
+        var final = (await tenant.Describe())!.Usage;
+        Assert.Equal((0, 0), (final.JobsInFlight, final.JobsQueued));
+        Assert.Equal(burst, (await tenant.Jobs()).Count);
+    }
+}
