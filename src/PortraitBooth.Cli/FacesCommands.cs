@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
+using PortraitBooth.ModelBuilder;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PortraitBooth.ModelBuilder;
 using PortraitBooth.ModelBuilder.FaceApi;
 
 namespace PortraitBooth.Cli;

@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PortraitBooth.Abstractions;
+using PortraitBooth.Api.Infrastructure;
+using PortraitBooth.Api.Models;
+
+namespace PortraitBooth.Api.Endpoints;
+
+/// <summary><c>/v1/admin</c> (header <c>X-Admin-Key</c>): tenants, their keys, quotas and suspension.</summary>
+public static partial class AdminEndpoints
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex TenantIdPattern();
+
+    public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder v1)
+    {
+        var admin = v1.MapGroup("/admin/tenants").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
+        admin.MapPost("/", Create).WithName("CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)");
+        admin.MapGet("/", List).WithName("ListTenants");
+        admin.MapGet("/{id}", Get).WithName("GetTenant");
+        admin.MapPost("/{id}/keys", CreateKey).WithName("CreateTenantKey");
+        admin.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName("RevokeTenantKey");
+        admin.MapPut("/{id}/quotas", SetQuotas).WithName("SetTenantQuotas");
+        admin.MapPost("/{id}/suspend", Suspend).WithName("SuspendTenant");
+        admin.MapPost("/{id}/resume", Resume).WithName("ResumeTenant");
+        return v1;
+    }
+
+    private static async Task<Created<TenantCreated>> Create(TenantCreateBody body, IGrainFactory grains, TimeProvider time)
+    {
+        var id = string.IsNullOrWhiteSpace(body.Id) ? Ids.New("t", time).Replace("_", "-") : body.Id;
+        if (!TenantIdPattern().IsMatch(id))
+            throw new ArgumentException($"tenant id '{id}' must be 1-40 characters of a-z, 0-9 and '-', starting with a letter or digit");
+        var name = string.IsNullOrWhiteSpace(body.Name) ? id : body.Name.Trim();
+        var quotas = body.Quotas ?? new TenantQuotas();
+        CheckQuotas(quotas);
+        var tenant = grains.GetGrain<ITenantGrain>(id);
+        if (await tenant.Describe() is not null)
+            throw new ApiException(StatusCodes.Status409Conflict, "Conflict", $"tenant '{id}' already exists");
+        var key = await tenant.Create(name, quotas);
+        await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).Add(id);
+        return TypedResults.Created($"/v1/admin/tenants/{id}", new TenantCreated(id, name, key.KeyId, key.Key));
+    }
+
+    private static async Task<Ok<IReadOnlyList<TenantInfo>>> List(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
+        var infos = await Task.WhenAll(ids.Select(id => grains.GetGrain<ITenantGrain>(id).Describe()));
+        return TypedResults.Ok<IReadOnlyList<TenantInfo>>(infos.OfType<TenantInfo>().ToList());
+    }
+
+    private static async Task<Ok<TenantInfo>> Get(IGrainFactory grains, string id) => TypedResults.Ok(await Find(grains, id));
+
+    private static async Task<Created<KeyCreated>> CreateKey(IGrainFactory grains, string id, KeyCreateBody? body)
+    {
+        await Find(grains, id);
+        var key = await grains.GetGrain<ITenantGrain>(id).CreateKey(string.IsNullOrWhiteSpace(body?.Label) ? "api" : body.Label.Trim());
+        return TypedResults.Created($"/v1/admin/tenants/{id}/keys/{key.KeyId}", new KeyCreated(key.KeyId, key.Key));
+    }
+
+    private static async Task<NoContent> RevokeKey(IGrainFactory grains, string id, string keyId)
+    {
+        await Find(grains, id);
+        return await grains.GetGrain<ITenantGrain>(id).RevokeKey(keyId) ? TypedResults.NoContent() : throw ApiException.NotFound($"key '{keyId}' of tenant '{id}'");
+    }
+
+    private static async Task<Ok<TenantInfo>> SetQuotas(IGrainFactory grains, string id, TenantQuotas quotas)
+    {
+        CheckQuotas(quotas);
+        await Find(grains, id);
+        await grains.GetGrain<ITenantGrain>(id).SetQuotas(quotas);
+        return TypedResults.Ok(await Find(grains, id));
+    }
+
+    private static async Task<Ok<TenantInfo>> Suspend(IGrainFactory grains, string id, SuspendBody? body)
+    {
+        await Find(grains, id);
+        await grains.GetGrain<ITenantGrain>(id).Suspend(string.IsNullOrWhiteSpace(body?.Reason) ? "suspended by an administrator" : body.Reason.Trim());
+        return TypedResults.Ok(await Find(grains, id));
+    }
+
+    private static async Task<Ok<TenantInfo>> Resume(IGrainFactory grains, string id)
+    {
+        await Find(grains, id);
+        await grains.GetGrain<ITenantGrain>(id).Resume();
+        return TypedResults.Ok(await Find(grains, id));
+    }
+
+    private static async Task<TenantInfo> Find(IGrainFactory grains, string id) =>
+        await grains.GetGrain<ITenantGrain>(id).Describe() ?? throw ApiException.NotFound($"tenant '{id}'");
+
+    private static void CheckQuotas(TenantQuotas quotas)
+    {
+        if (quotas.MaxJobsInFlight < 1) throw new ArgumentException("quotas.max_jobs_in_flight must be at least 1");
+        if (quotas.ImagesPerDay < 0) throw new ArgumentException("quotas.images_per_day must not be negative");
+        if (quotas.MaxIdentities < 0) throw new ArgumentException("quotas.max_identities must not be negative");
+        if (quotas.RequestsPerMinute < 1) throw new ArgumentException("quotas.requests_per_minute must be at least 1");
+    }
+}

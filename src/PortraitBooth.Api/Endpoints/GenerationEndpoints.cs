@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using PortraitBooth.Abstractions;
+using PortraitBooth.Api.Infrastructure;
+using PortraitBooth.Api.Models;
+using PortraitBooth.Api.Storage;
+
+namespace PortraitBooth.Api.Endpoints;
+
+/// <summary><c>/v1/generations</c>: submit, list, read, follow (server-sent events), download images, cancel.</summary>
+public static class GenerationEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static RouteGroupBuilder MapGenerations(this RouteGroupBuilder v1)
+    {
+        var generations = v1.MapGroup("/generations").WithTags("Generations");
+        generations.MapPost("/", Submit).WithName("SubmitGeneration")
+            .WithSummary("Queue a generation; 202 with its id and Location. Send Idempotency-Key to make retries safe.");
+        generations.MapGet("/", List).WithName("ListGenerations");
+        generations.MapGet("/{id}", Get).WithName("GetGeneration");
+        generations.MapGet("/{id}/events", Events).WithName("GenerationEvents")
+            .WithSummary("Server-sent events: 'progress' on every change, then one final event named after the end state");
+        generations.MapGet("/{id}/images/{n:int}", Image).WithName("GetGenerationImage").Produces(200, contentType: "image/png");
+        generations.MapPost("/{id}/cancel", Cancel).WithName("CancelGeneration");
+        return v1;
+    }
+
+    private static async Task<Accepted<GenerationView>> Submit(HttpContext http, GenerationBody body, GenerationValidator validator,
+        IGrainFactory grains, TimeProvider time)
+    {
+        var tenantId = http.TenantId();
+        var idempotencyKey = http.Request.Headers[IdempotencyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+            throw new ArgumentException($"{IdempotencyHeader} must be at most {MaxIdempotencyKeyLength} characters");
+        var jobId = idempotencyKey.Length > 0 ? Ids.ForIdempotencyKey(tenantId, idempotencyKey) : Ids.New("gen", time);
+        // A retry without a seed must describe the same job: its default seed comes from the job id.
+        var defaultSeed = idempotencyKey.Length > 0
+            ? BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(jobId))) & long.MaxValue
+            : (ulong)Random.Shared.NextInt64(0, long.MaxValue);
+        var spec = await validator.Validate(tenantId, body, defaultSeed);
+
+        var job = grains.GetGrain<IGenerationJobGrain>(jobId);
+        if (await job.Get() is { } earlier && !GenerationValidator.Same(earlier.Spec, spec))
+            throw new ApiException(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
+                $"{IdempotencyHeader} '{idempotencyKey}' was used for a different request");
+        var (snapshot, admission) = await job.Submit(spec);
+        if (admission.Decision == AdmissionDecision.Refused)
+        {
+            var retryAfter = Math.Max(1, (int)Math.Ceiling((admission.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+            throw new ApiException(StatusCodes.Status429TooManyRequests, "Too many requests",
+                admission.Reason ?? "the tenant's quota is exhausted", new Dictionary<string, string> { ["Retry-After"] = retryAfter.ToString() });
+        }
+        return TypedResults.Accepted($"/v1/generations/{jobId}", GenerationView.From(snapshot));
+    }
+
+    private static async Task<Ok<Page<GenerationView>>> List(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
+    {
+        var tenantId = http.TenantId();
+        var (ids, next) = Paging.Slice(await grains.GetGrain<ITenantGrain>(tenantId).Jobs(), limit, cursor);
+        var jobs = await Task.WhenAll(ids.Select(id => grains.GetGrain<IGenerationJobGrain>(id).Get()));
+        var views = jobs.OfType<JobSnapshot>().Where(j => j.Spec.TenantId == tenantId).Select(GenerationView.From).ToList();
+        return TypedResults.Ok(new Page<GenerationView>(views, next));
+    }
+
+    private static async Task<Ok<GenerationView>> Get(HttpContext http, IGrainFactory grains, string id) =>
+        TypedResults.Ok(GenerationView.From(await Find(http, grains, id)));
+
+    private static async Task<ServerSentEventsResult<string>> Events(HttpContext http, IGrainFactory grains, string id,
+        IOptions<PortraitBoothApiOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var first = await Find(http, grains, id);
+        return TypedResults.ServerSentEvents(Follow(grains.GetGrain<IGenerationJobGrain>(id), first, options.Value.EventPollInterval,
+            json.Value.SerializerOptions, cancellationToken));
+    }
+
+    /// <summary>Polls the job grain; one 'progress' event per change of status or step, then the final state as its own event type.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> Follow(IGenerationJobGrain job, JobSnapshot first, TimeSpan interval,
+        JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var current = first;
+        (JobStatus, int)? sent = null;
+        while (true)
+        {
+            if (current.IsFinished)
+            {
+                yield return new SseItem<string>(JsonSerializer.Serialize(GenerationView.From(current), json), GenerationView.StatusName(current.Status));
+                yield break;
+            }
+            if (sent != (current.Status, current.Step))
+            {
+                sent = (current.Status, current.Step);
+                yield return new SseItem<string>(JsonSerializer.Serialize(GenerationView.From(current), json), "progress");
+            }
+            try
+            {
+                await Task.Delay(interval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            current = await job.Get() ?? current;
+        }
+    }
+
+    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultImages results, TimeProvider time, string id, int n)
+    {
+        var job = await Find(http, grains, id);
+        if (job.Status != JobStatus.Succeeded)
+            throw new ApiException(StatusCodes.Status409Conflict, "Not ready", $"generation '{id}' is {GenerationView.StatusName(job.Status)}; images exist once it has succeeded");
+        if (n < 0 || n >= job.ResultKeys.Count) throw ApiException.NotFound($"image {n} of generation '{id}'");
+        var gone = new ApiException(StatusCodes.Status410Gone, "Gone", $"the images of generation '{id}' expired at {job.ExpiresAt:O}");
+        if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) throw gone;
+        var png = await results.Get(job.ResultKeys[n], http.RequestAborted) ?? throw gone;
+        return TypedResults.File(png, "image/png", $"{id}-{n}.png");
+    }
+
+    private static async Task<Ok<GenerationView>> Cancel(HttpContext http, IGrainFactory grains, string id)
+    {
+        await Find(http, grains, id);
+        var snapshot = await grains.GetGrain<IGenerationJobGrain>(id).Cancel();
+        return TypedResults.Ok(GenerationView.From(snapshot ?? await Find(http, grains, id)));
+    }
+
+    /// <summary>The job if it belongs to the key's tenant; any other job is not found.</summary>
+    private static async Task<JobSnapshot> Find(HttpContext http, IGrainFactory grains, string id)
+    {
+        var job = await grains.GetGrain<IGenerationJobGrain>(id).Get();
+        return job is not null && job.Spec.TenantId == http.TenantId() ? job : throw ApiException.NotFound($"generation '{id}'");
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Images;
+
+namespace PortraitBooth.Api.Infrastructure;
+
+/// <summary>
+/// Every exception becomes a ProblemDetails answer:
+/// <list type="bullet">
+/// <item><see cref="ApiException"/>: its own status, title, detail and headers.</item>
+/// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
+/// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels).</item>
+/// <item>Other <see cref="ArgumentException"/>s (invalid request, identity count, prompt too long, unknown pack): 400.</item>
+/// <item><see cref="BadHttpRequestException"/> (malformed body, body over the size limit): its status (400, 413).</item>
+/// <item>Anything else: 500 without internals.</item>
+/// </list>
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ApiException api => (api.Status, api.Title, api.Message),
+            NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
+            ArgumentException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
+            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", bad.Message),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was aborted"),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),
+        };
+        if (status >= 500) logger.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        if (exception is ApiException { Headers: var headers })
+            foreach (var (name, value) in headers) context.Response.Headers[name] = value;
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Processing;
+
+namespace PortraitBooth.Api.Models;
+
+/// <summary>What an upload yields: the photo to store, the largest face, and φ for the default pack's encoder.</summary>
+public sealed record AnalyzedUpload(byte[] StoredJpeg, float[] FaceBox, int FacesFound, string FaceEncoderId, float[] Embedding);
+
+/// <summary>
+/// The face work of an upload, on the API's CPU: decode under <see cref="ImageDecoding"/>'s limits, scale down to the
+/// stored size, find the largest face (<see cref="FaceAnalyzer"/>), compute φ with the default pack's face encoder
+/// (<see cref="FaceEmbedder"/> with <see cref="AlignedFaceInput"/>), and re-encode the photo. The face box is in the
+/// stored photo's pixels. At most <see cref="PortraitBoothApiOptions.MaxConcurrentFaceWork"/> uploads run at once.
+/// </summary>
+public sealed class FaceWork(PackCatalog packs, IOptions<PortraitBoothApiOptions> options)
+{
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentFaceWork > 0 ? options.Value.MaxConcurrentFaceWork : Environment.ProcessorCount);
+
+    public async Task<AnalyzedUpload> Analyze(byte[] bytes, string name, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => AnalyzeNow(bytes, name), cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private AnalyzedUpload AnalyzeNow(byte[] bytes, string name)
+    {
+        var settings = options.Value;
+        var limits = ImageDecodingLimits.Default with { MaxBytes = settings.MaxUploadBytes, MaxPixels = settings.MaxUploadPixels };
+        using var photo = ImageDecoding.DecodeRgb(bytes, name, limits);
+        var longest = Math.Max(photo.Width, photo.Height);
+        if (longest > settings.MaxPhotoSide)
+        {
+            var scale = (double)settings.MaxPhotoSide / longest;
+            photo.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(photo.Width * scale)), Math.Max(1, (int)Math.Round(photo.Height * scale))));
+        }
+
+        var pack = packs.Default;
+        var analyzer = new FaceAnalyzer(packs.FaceModels);
+        var (face, facesFound) = analyzer.Largest(photo, name);
+        var embedding = new FaceEmbedder(pack.Models, new AlignedFaceInput(analyzer)).Embed(photo, name);
+
+        using var stored = new MemoryStream();
+        photo.Save(stored, new JpegEncoder { Quality = 92 });
+        float[] box = [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height];
+        return new AnalyzedUpload(stored.ToArray(), box, facesFound, pack.FaceEncoderId, embedding.Values);
+    }
+}

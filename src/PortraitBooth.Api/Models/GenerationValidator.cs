@@ -1,0 +1,54 @@
+using PortraitBooth.Abstractions;
+using PortraitBooth.Inference.Conditioning;
+using PortraitBooth.Inference.Sampling;
+
+namespace PortraitBooth.Api.Models;
+
+/// <summary>
+/// Checks a generation request completely before any grain records it, with messages that name the field: pack,
+/// prompt (tokenized with the pack's own tokenizer), identity count against the prompt's identity words,
+/// <see cref="RequestLimits"/>, count, and that every identity exists for this tenant.
+/// </summary>
+public sealed class GenerationValidator(PackCatalog packs, IGrainFactory grains)
+{
+    public const int MaxCount = 4;
+
+    /// <param name="defaultSeed">The seed when the body names none (random, or derived from an idempotency key so a retry matches).</param>
+    public async Task<JobSpec> Validate(string tenantId, GenerationBody body, ulong defaultSeed)
+    {
+        var pack = packs.Get(string.IsNullOrWhiteSpace(body.Pack) ? packs.DefaultPack : body.Pack);
+        var manifest = pack.Manifest;
+        if (string.IsNullOrWhiteSpace(body.Prompt)) throw new InvalidRequestException("prompt is required");
+        var identities = body.Identities ?? [];
+        if (identities.Any(string.IsNullOrWhiteSpace)) throw new InvalidRequestException("identities must not contain empty ids");
+
+        var tokens = pack.Tokenizer.Tokenize(body.Prompt);
+        pack.Tokenizer.Tokenize(body.NegativePrompt ?? "");
+        ConditioningBuilder.CheckIdentityCount(tokens, identities.Count);
+        // Without identities the prompt is plain text-to-image: its identity words stay ordinary words.
+
+        var request = new GenerationRequest
+        {
+            Prompt = body.Prompt,
+            Steps = body.Steps ?? 50,
+            Guidance = body.Guidance ?? 5f,
+            Width = body.Width ?? manifest.Size.DefaultWidth,
+            Height = body.Height ?? manifest.Size.DefaultHeight,
+        };
+        RequestLimits.Check(request, manifest);
+        var count = body.Count ?? 1;
+        if (count is < 1 or > MaxCount) throw new InvalidRequestException($"count must be between 1 and {MaxCount}, got {count}");
+
+        foreach (var id in identities.Distinct())
+            if (await grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(tenantId, id)).Describe() is null)
+                throw new InvalidRequestException($"identity '{id}' does not exist");
+
+        var seed = body.Seed ?? defaultSeed;
+        return new JobSpec(tenantId, pack.Name, body.Prompt, body.NegativePrompt ?? "", identities.ToList(), seed,
+            request.Steps, request.Guidance, request.Width, request.Height, count);
+    }
+
+    /// <summary>Value equality of two specs (lists compared by content).</summary>
+    public static bool Same(JobSpec a, JobSpec b) =>
+        a with { IdentityIds = [] } == b with { IdentityIds = [] } && a.IdentityIds.SequenceEqual(b.IdentityIds);
+}

@@ -1,0 +1,89 @@
+using PortraitBooth.Abstractions;
+using PortraitBooth.Inference.Packs;
+
+namespace PortraitBooth.Api.Models;
+
+// What the API answers, in snake_case JSON. Grain DTOs never leave the process as they are.
+
+public sealed record PackView(string Name, string Version, bool IsDefault, int DefaultWidth, int DefaultHeight, int SizeMultiple,
+    int MinSize, int MaxSize, IReadOnlyList<string> IdentityWords, IReadOnlyList<string> ExpressionWords, string FaceEncoder)
+{
+    public static PackView From(InstalledPack pack, bool isDefault)
+    {
+        var m = pack.Manifest;
+        return new PackView(pack.Name, m.Version, isDefault, m.Size.DefaultWidth, m.Size.DefaultHeight, m.Size.Multiple,
+            m.Size.Min, m.Size.Max, m.IdentityWords, m.ExpressionWords, pack.FaceEncoderId);
+    }
+}
+
+public sealed record IdentityView(string Id, string? Name, float[] FaceBox, int FacesFound, DateTimeOffset CreatedAt, IReadOnlyList<string> FaceEncoders)
+{
+    public static IdentityView From(IdentityInfo info) =>
+        new(info.Record.IdentityId, info.Record.Name, info.Record.FaceBox, info.Record.FacesFound, info.Record.CreatedAt, info.FaceEncoders);
+}
+
+public sealed record ProgressView(int Step, int TotalSteps, double Fraction);
+
+public sealed record TimingsView(DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? SamplingSeconds);
+
+public sealed record GenerationView(
+    string Id,
+    string Status,
+    string Pack,
+    string Prompt,
+    string NegativePrompt,
+    IReadOnlyList<string> Identities,
+    int Steps,
+    float Guidance,
+    int Width,
+    int Height,
+    int Count,
+    IReadOnlyList<ulong> Seeds,
+    ProgressView Progress,
+    int Attempts,
+    TimingsView Timings,
+    IReadOnlyList<string> Images,
+    DateTimeOffset? ExpiresAt,
+    string? Error)
+{
+    public static string StatusName(JobStatus status) => status.ToString().ToLowerInvariant();
+
+    public static GenerationView From(JobSnapshot job)
+    {
+        var spec = job.Spec;
+        var seeds = job.Seeds.Count > 0 ? job.Seeds : Enumerable.Range(0, spec.Count).Select(i => unchecked(spec.Seed + (ulong)i)).ToList();
+        var total = job.TotalSteps > 0 ? job.TotalSteps : spec.Steps;
+        var images = job.Status == JobStatus.Succeeded
+            ? Enumerable.Range(0, job.ResultKeys.Count).Select(n => $"/v1/generations/{job.JobId}/images/{n}").ToList()
+            : [];
+        return new GenerationView(job.JobId, StatusName(job.Status), spec.Pack, spec.Prompt, spec.NegativePrompt, spec.IdentityIds,
+            spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
+            new ProgressView(job.Step, total, total > 0 ? Math.Round((double)job.Step / total, 4) : 0),
+            job.Attempts, new TimingsView(job.Timings.CreatedAt, job.Timings.StartedAt, job.Timings.FinishedAt, job.Timings.SamplingSeconds),
+            images, job.ExpiresAt, job.Error);
+    }
+}
+
+public sealed record GenerationBody(
+    string? Pack,
+    string? Prompt,
+    string? NegativePrompt,
+    IReadOnlyList<string>? Identities,
+    ulong? Seed,
+    int? Steps,
+    float? Guidance,
+    int? Width,
+    int? Height,
+    int? Count);
+
+public sealed record TenantCreateBody(string? Id, string? Name, TenantQuotas? Quotas);
+
+public sealed record TenantCreated(string TenantId, string Name, string KeyId, string Key);
+
+public sealed record KeyCreateBody(string? Label);
+
+public sealed record KeyCreated(string KeyId, string Key);
+
+public sealed record SuspendBody(string? Reason);
+
+public sealed record PackList(IReadOnlyList<PackView> Items, string DefaultPack);

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PortraitBooth.Api.Endpoints;
+using PortraitBooth.Api.Infrastructure;
+using PortraitBooth.Api.Models;
+using PortraitBooth.Api.Storage;
+using Scalar.AspNetCore;
+
+namespace PortraitBooth.Api;
+
+public static class PortraitBoothApiExtensions
+{
+    /// <summary>
+    /// The API's services: options (section <c>PortraitBooth</c>), snake_case JSON, ProblemDetails for every error,
+    /// OpenAPI, health checks, the pack catalog and upload face work. Needs an <see cref="IGrainFactory"/> (the silo or a
+    /// client) and, unless the host registers its own, keeps photos in memory and reads packs only from configured folders.
+    /// </summary>
+    public static IServiceCollection AddPortraitBoothApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PortraitBoothApiOptions>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
+        services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("grains-and-models", tags: [ReadinessCheck.Tag]);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
+        services.TryAddSingleton<IPhotoStore, InMemoryPhotoStore>();
+        services.TryAddSingleton<IResultImages, NoResultImages>();
+        services.AddSingleton<PackCatalog>();
+        services.AddSingleton<FaceWork>();
+        services.AddSingleton<GenerationValidator>();
+        services.AddSingleton<TenantKeyFilter>();
+        services.AddSingleton<AdminKeyFilter>();
+        return services;
+    }
+
+    /// <summary>snake_case names and enums as snake_case strings, for requests, answers and events alike.</summary>
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+
+    /// <summary>Error handling, <c>/v1</c> (tenant API behind the key filter, admin API behind the admin key), OpenAPI, Scalar, health.</summary>
+    public static WebApplication MapPortraitBoothApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapGroup("").AddEndpointFilter<TenantKeyFilter>()
+            .MapPacks()
+            .MapIdentities()
+            .MapGenerations();
+        v1.MapAdmin();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessCheck.Tag) });
+        return app;
+    }
+}

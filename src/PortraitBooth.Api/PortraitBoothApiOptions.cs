@@ -1,0 +1,34 @@
+namespace PortraitBooth.Api;
+
+/// <summary>The API's settings, bound from the <c>PortraitBooth</c> configuration section.</summary>
+public sealed class PortraitBoothApiOptions
+{
+    public const string Section = "PortraitBooth";
+
+    /// <summary>The <c>X-Admin-Key</c> that opens <c>/v1/admin</c>; when empty the admin API answers 403.</summary>
+    public string AdminKey { get; set; } = "";
+
+    /// <summary>The largest identity photo accepted, in bytes (10 MB).</summary>
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The longest side of a stored identity photo; larger uploads are scaled down before storing.</summary>
+    public int MaxPhotoSide { get; set; } = 2048;
+
+    /// <summary>The most pixels an upload may declare in its header (checked before decoding).</summary>
+    public long MaxUploadPixels { get; set; } = 40_000_000;
+
+    /// <summary>The pack used when a request names none; its face encoder computes φ for uploads.</summary>
+    public string DefaultPack { get; set; } = "tiny";
+
+    /// <summary>Installed packs: name → folder. An empty folder means "the host decides" (e.g. generated on first use).</summary>
+    public Dictionary<string, string> Packs { get; set; } = new() { ["tiny"] = "" };
+
+    /// <summary>The converted face models' folder; empty means "the host decides" (converted on first use).</summary>
+    public string FaceModels { get; set; } = "";
+
+    /// <summary>How often the events stream polls the job grain.</summary>
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>How many uploads are analysed at once (face work is CPU-bound); 0 means one per core.</summary>
+    public int MaxConcurrentFaceWork { get; set; }
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using PortraitBooth.Api;
+using PortraitBooth.Api.Models;
+using PortraitBooth.Api.Storage;
+using PortraitBooth.Grains;
+using PortraitBooth.Worker;
+using WorkerStorage = PortraitBooth.Worker.Storage;
+
+namespace PortraitBooth.Host;
+
+public static class HostExtensions
+{
+    /// <summary>
+    /// Embedded mode: an Orleans silo with localhost clustering and in-memory grain storage "portraitbooth" (all grain
+    /// state is lost on restart), the API, and the worker consuming jobs from MassTransit's in-memory transport.
+    /// Settings come from the <c>PortraitBooth</c> section (appsettings.json, environment, command line).
+    /// </summary>
+    public static WebApplicationBuilder AddPortraitBoothHost(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(PortraitBoothApiOptions.Section);
+        var generatedAdminKey = string.IsNullOrEmpty(section["AdminKey"]);
+        if (generatedAdminKey) section["AdminKey"] = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+        var host = section.Get<PortraitBoothHostOptions>() ?? new PortraitBoothHostOptions();
+        builder.Services.AddOptions<PortraitBoothHostOptions>().Bind(section).Configure(o => o.GeneratedAdminKey = generatedAdminKey);
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
+            .AddMemoryGrainStorage(GrainStorage.Name));
+
+        builder.Services.AddPortraitBoothApi(builder.Configuration);
+        builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
+
+        // The worker's stores serve the API too: photos it uploads, PNGs it reads.
+        builder.Services.AddPortraitBoothWorker(_ => { });
+        builder.Services.AddOptions<PortraitWorkerOptions>().Configure<PackCatalog, IOptions<PortraitBoothHostOptions>>((worker, packs, options) =>
+        {
+            // Runs when the worker first needs its options (its first job): packs and face models are created then.
+            foreach (var name in packs.Names) worker.Packs[name] = packs.Get(name).Directory;
+            worker.FaceModelsDirectory = packs.FaceModels.Directory;
+            worker.ResultTtl = options.Value.ResultTtl;
+            worker.MaxResultBytes = options.Value.MaxResultBytes;
+        });
+        builder.Services.AddSingleton<IPhotoStore, WorkerPhotoStore>();
+        builder.Services.AddSingleton<IResultImages, WorkerResultImages>();
+        builder.Services.AddMassTransitJobDispatcher();
+        builder.Services.AddMassTransit(bus =>
+        {
+            if (host.EmbeddedWorker) bus.AddPortraitBoothConsumers();
+            bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+        });
+
+        builder.Services.AddSingleton<BootstrapTenant>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BootstrapTenant>());
+        return builder;
+    }
+
+    private sealed class WorkerPhotoStore(WorkerStorage.IBlobStore blobs) : IPhotoStore
+    {
+        public Task Put(string key, byte[] bytes, CancellationToken cancellationToken = default) => blobs.Put(key, bytes, cancellationToken);
+        public Task Delete(string key, CancellationToken cancellationToken = default) => blobs.Delete(key, cancellationToken);
+    }
+
+    private sealed class WorkerResultImages(WorkerStorage.IResultStore results) : IResultImages
+    {
+        public Task<byte[]?> Get(string key, CancellationToken cancellationToken = default) => results.Get(key, cancellationToken);
+    }
+}

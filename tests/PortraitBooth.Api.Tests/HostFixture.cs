@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using PortraitBooth.Host;
+using PortraitBooth.Testing;
+
+// The host is CPU-heavy and the machine small: test classes run one after another.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace PortraitBooth.Api.Tests;
+
+/// <summary>
+/// The real host (silo + API + embedded worker) started in-process once per test class, with Kestrel on a loopback
+/// port, pointed at the generated tiny pack and the converted face models.
+/// </summary>
+public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public string TinyPack => packs.Tiny.Folder;
+    public string FaceModels => faceModels.Directory;
+    public WebApplication App => _app!;
+
+    public async ValueTask InitializeAsync()
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+            $"--PortraitBooth:AdminKey={AdminKey}",
+            $"--PortraitBooth:Packs:tiny={packs.Tiny.Folder}",
+            $"--PortraitBooth:FaceModels={faceModels.Directory}",
+            $"--PortraitBooth:Silo:Port={FreePort()}",
+            $"--PortraitBooth:Silo:GatewayPort={FreePort()}",
+            $"--PortraitBooth:Silo:ClusterId=test-{Guid.NewGuid():N}",
+        ];
+        _app = PortraitBoothHost.Build(args);
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        return client;
+    }
+
+    /// <summary>A new tenant through the admin API; its first key.</summary>
+    public async Task<(string TenantId, string Key)> NewTenant(string? prefix = "t")
+    {
+        using var admin = Admin();
+        var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        using var response = await admin.PostAsJsonAsync("/v1/admin/tenants", new { id, name = "Test " + id }, Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        return (body.GetProperty("tenant_id").GetString()!, body.GetProperty("key").GetString()!);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
