@@ -109,7 +109,7 @@ public sealed class GenerationJobGrain(
     // Progress counts sampling steps over all images of the job.
     private static int TotalSteps(JobSpec spec) => spec.Steps * spec.Count;
 
-    private bool IsFinished => S.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+    private bool IsFinished => S.Status.IsFinished();
 
     private async Task Finish()
     {

@@ -10,5 +10,5 @@ public sealed record JobEvent(
     [property: Id(3)] int Step,
     [property: Id(4)] int TotalSteps)
 {
-    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+    public bool IsFinished => Status.IsFinished();
 }
