@@ -34,9 +34,11 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         var packs = await ApiClient.Expect(await client.GetAsync("/v1/packs", ct), HttpStatusCode.OK);
         Assert.Equal("tiny", packs.GetProperty("default_pack").GetString());
 
-        var job = await ApiClient.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 20, seed = 7, count = 2 });
+        // A long first job (4 × 150 steps) holds the tenant's single in-flight slot, so the second job is still queued
+        // when its event stream subscribes and every one of its steps can be seen.
+        var job = await ApiClient.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 150, seed = 7, count = 4 });
         var jobId = job.GetProperty("id").GetString()!;
-        Assert.Equal([7ul, 8ul], job.GetProperty("seeds").EnumerateArray().Select(s => s.GetUInt64()));
+        Assert.Equal([7ul, 8ul, 9ul, 10ul], job.GetProperty("seeds").EnumerateArray().Select(s => s.GetUInt64()));
         var queued = await ApiClient.Submit(client, new { prompt = "a photo of a man", identities = new[] { identityId }, seed = 3 });
 
         // Pushed progress: every one of the 50 steps, in order, then the final state.
@@ -53,12 +55,12 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         Assert.All(events[..^1], e => Assert.Equal("progress", e.Type));
         var final = events[^1].Data;
         Assert.Equal("succeeded", final.GetProperty("status").GetString());
-        Assert.Equal(40, final.GetProperty("progress").GetProperty("total_steps").GetInt32());
+        Assert.Equal(600, final.GetProperty("progress").GetProperty("total_steps").GetInt32());
         Assert.True(final.GetProperty("expires_at").GetDateTimeOffset() > DateTimeOffset.UtcNow);
 
         var read = await ApiClient.Expect(await client.GetAsync($"/v1/generations/{jobId}", ct), HttpStatusCode.OK);
         var images = read.GetProperty("images").EnumerateArray().Select(i => i.GetString()!).ToList();
-        Assert.Equal(2, images.Count);
+        Assert.Equal(4, images.Count);
         foreach (var url in images)
         {
             using var response = await client.GetAsync(url, ct);
@@ -68,7 +70,7 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
             Assert.Equal(read.GetProperty("width").GetInt32(), png.Width);
             Assert.Equal(read.GetProperty("height").GetInt32(), png.Height);
         }
-        await ApiClient.ExpectProblem(await client.GetAsync($"/v1/generations/{jobId}/images/2", ct), HttpStatusCode.NotFound);
+        await ApiClient.ExpectProblem(await client.GetAsync($"/v1/generations/{jobId}/images/4", ct), HttpStatusCode.NotFound);
 
         var jobs = await ApiClient.Expect(await client.GetAsync("/v1/generations?limit=10", ct), HttpStatusCode.OK);
         Assert.Contains(jobs.GetProperty("items").EnumerateArray(), j => j.GetProperty("id").GetString() == jobId);
