@@ -11,8 +11,11 @@ public static class StoreKeys
         return key;
     }
 
-    /// <summary>Where image <paramref name="index"/> of a job is stored; the tenant prefix keeps tenants apart.</summary>
-    public static string Result(string tenantId, string jobId, int index) => Check($"{tenantId}/{jobId}/{index}");
+    /// <summary>
+    /// Where image <paramref name="index"/> of a job's attempt is stored; the tenant prefix keeps tenants apart, and
+    /// the attempt keeps a dropped attempt's clean-up from deleting the images of the attempt that succeeded.
+    /// </summary>
+    public static string Result(string tenantId, string jobId, int attempt, int index) => Check($"{tenantId}/{jobId}/{attempt}/{index}");
 
     private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 }
