@@ -5,3 +5,4 @@ global using Microsoft.Extensions.Configuration;
 global using Microsoft.Extensions.DependencyInjection;
 global using Microsoft.Extensions.Logging;
 global using Orleans;
+global using PortraitBooth.Inference.Packs;

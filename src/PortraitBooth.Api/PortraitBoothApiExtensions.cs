@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PortraitBooth.Api.Endpoints;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
-using PortraitBooth.Api.Storage;
 using Scalar.AspNetCore;
 
 namespace PortraitBooth.Api;
@@ -16,12 +16,15 @@ public static class PortraitBoothApiExtensions
 {
     /// <summary>
     /// The API's services: options (section <c>PortraitBooth</c>), snake_case JSON, ProblemDetails for every error,
-    /// OpenAPI, health checks, the pack catalog and upload face work. Needs an <see cref="IGrainFactory"/> (the silo or a
-    /// client) and, unless the host registers its own, keeps photos in memory and reads packs only from configured folders.
+    /// OpenAPI, health checks, the pack registry and upload face work. Needs an <see cref="IGrainFactory"/> (the silo or a
+    /// client), an <see cref="Abstractions.Storage.IBlobStore"/> for photos and an <see cref="Abstractions.Storage.IResultStore"/>
+    /// for images (the host registers the worker's); unless the host registers its own locator, packs are read only from
+    /// their configured folders.
     /// </summary>
     public static IServiceCollection AddPortraitBoothApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PortraitBoothApiOptions>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
+        services.AddOptions<PackSettings>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -30,9 +33,8 @@ public static class PortraitBoothApiExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
-        services.TryAddSingleton<IPhotoStore, InMemoryPhotoStore>();
-        services.TryAddSingleton<IResultImages, NoResultImages>();
-        services.AddSingleton<PackCatalog>();
+        // The same registration as the worker's (Inference has no DI): in the embedded host the first one wins.
+        services.TryAddSingleton(sp => new PackRegistry(sp.GetRequiredService<IOptions<PackSettings>>().Value, sp.GetRequiredService<IModelLocator>()));
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();
         services.AddSingleton<TenantKeyFilter>();

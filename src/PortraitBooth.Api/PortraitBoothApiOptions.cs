@@ -1,6 +1,6 @@
 namespace PortraitBooth.Api;
 
-/// <summary>The API's settings, bound from the <c>PortraitBooth</c> configuration section.</summary>
+/// <summary>The API's settings, bound from the <c>PortraitBooth</c> configuration section (packs: <see cref="Inference.Packs.PackSettings"/>, same section).</summary>
 public sealed class PortraitBoothApiOptions
 {
     public const string Section = "PortraitBooth";
@@ -16,15 +16,6 @@ public sealed class PortraitBoothApiOptions
 
     /// <summary>The most pixels an upload may declare in its header (checked before decoding).</summary>
     public long MaxUploadPixels { get; set; } = 40_000_000;
-
-    /// <summary>The pack used when a request names none; its face encoder computes φ for uploads.</summary>
-    public string DefaultPack { get; set; } = "tiny";
-
-    /// <summary>Installed packs: name → folder. An empty folder means "the host decides" (e.g. generated on first use).</summary>
-    public Dictionary<string, string> Packs { get; set; } = new() { ["tiny"] = "" };
-
-    /// <summary>The converted face models' folder; empty means "the host decides" (converted on first use).</summary>
-    public string FaceModels { get; set; } = "";
 
     /// <summary>How often the events stream polls the job grain.</summary>
     public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(150);

@@ -1,4 +1,3 @@
-using PortraitBooth.Api.Models;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.ModelBuilder;

@@ -2,13 +2,11 @@ using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Api;
-using PortraitBooth.Api.Models;
-using PortraitBooth.Api.Storage;
 using PortraitBooth.Grains;
 using PortraitBooth.Host.Distributed;
+using PortraitBooth.Inference.Packs;
 using PortraitBooth.Worker;
 using PortraitBooth.Worker.Messaging;
-using WorkerStorage = PortraitBooth.Worker.Storage;
 
 namespace PortraitBooth.Host;
 
@@ -41,18 +39,8 @@ public static class HostExtensions
         builder.Services.AddPortraitBoothApi(builder.Configuration);
         builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
 
-        // The worker's stores serve the API too: photos it uploads, PNGs it reads.
-        builder.Services.AddPortraitBoothWorker(_ => { });
-        builder.Services.AddOptions<PortraitWorkerOptions>().Configure<PackCatalog, IOptions<PortraitBoothHostOptions>>((worker, packs, options) =>
-        {
-            // Runs when the worker first needs its options (its first job): packs and face models are created then.
-            foreach (var name in packs.Names) worker.Packs[name] = packs.Get(name).Directory;
-            worker.FaceModelsDirectory = packs.FaceModels.Directory;
-            worker.ResultTtl = options.Value.ResultTtl;
-            worker.MaxResultBytes = options.Value.MaxResultBytes;
-        });
-        builder.Services.AddSingleton<IPhotoStore, WorkerPhotoStore>();
-        builder.Services.AddSingleton<IResultImages, WorkerResultImages>();
+        // One pack registry and one pair of stores serve the API and the worker alike.
+        builder.Services.AddPortraitBoothWorker(worker => section.Bind(worker));
         builder.Services.AddMassTransitJobDispatcher();
         var queueSection = section.GetSection("JobQueue");
         builder.Services.AddOptions<JobQueueOptions>().Bind(queueSection).Configure(queue =>
@@ -73,16 +61,5 @@ public static class HostExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<BootstrapTenant>());
         }
         return builder;
-    }
-
-    private sealed class WorkerPhotoStore(WorkerStorage.IBlobStore blobs) : IPhotoStore
-    {
-        public Task Put(string key, byte[] bytes, CancellationToken cancellationToken = default) => blobs.Put(key, bytes, cancellationToken);
-        public Task Delete(string key, CancellationToken cancellationToken = default) => blobs.Delete(key, cancellationToken);
-    }
-
-    private sealed class WorkerResultImages(WorkerStorage.IResultStore results) : IResultImages
-    {
-        public Task<byte[]?> Get(string key, CancellationToken cancellationToken = default) => results.Get(key, cancellationToken);
     }
 }

@@ -1,11 +1,8 @@
 namespace PortraitBooth.Worker;
 
+/// <summary>The worker's own settings (packs are <see cref="Inference.Packs.PackSettings"/>, shared with the API).</summary>
 public sealed class PortraitWorkerOptions
 {
-    /// <summary>Installed packs: the name a request uses → the pack folder.</summary>
-    public Dictionary<string, string> Packs { get; set; } = new(StringComparer.Ordinal);
-    /// <summary>The converted face networks (detector, landmarks) used to align faces for packs that need it.</summary>
-    public string? FaceModelsDirectory { get; set; }
     /// <summary>How long generated images are kept; the job's expires_at is now + this when it completes.</summary>
     public TimeSpan ResultTtl { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Bound of the in-memory result store (embedded mode).</summary>

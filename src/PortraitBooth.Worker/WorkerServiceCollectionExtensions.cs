@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Packs;
 using PortraitBooth.Worker.Messaging;
-using PortraitBooth.Worker.Packs;
 using PortraitBooth.Worker.Running;
 using PortraitBooth.Worker.Storage;
 
@@ -13,7 +14,8 @@ namespace PortraitBooth.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// The job runner, pack registry and (unless registered before) in-memory photo and result stores. Needs an
+    /// The job runner and, unless registered before, the pack registry (over <see cref="PackSettings"/>, which the
+    /// host binds, and <see cref="IModelLocator"/>) and in-memory photo and result stores. Needs an
     /// <see cref="IGrainFactory"/> (a silo or a cluster client). Add the consumer with <see cref="AddPortraitBoothConsumers"/>.
     /// </summary>
     public static IServiceCollection AddPortraitBoothWorker(this IServiceCollection services, Action<PortraitWorkerOptions> configure)
@@ -21,7 +23,9 @@ public static class WorkerServiceCollectionExtensions
         services.Configure(configure);
         services.TryAddSingleton<IBlobStore, MemoryBlobStore>();
         services.TryAddSingleton<IResultStore>(sp => new MemoryResultStore(sp.GetRequiredService<IOptions<PortraitWorkerOptions>>().Value.MaxResultBytes));
-        services.TryAddSingleton<PackRegistry>();
+        // The same registration as the API's (Inference has no DI): in the embedded host the first one wins.
+        services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
+        services.TryAddSingleton(sp => new PackRegistry(sp.GetRequiredService<IOptions<PackSettings>>().Value, sp.GetRequiredService<IModelLocator>()));
         services.TryAddSingleton<PortraitJobRunner>();
         return services;
     }

@@ -1,6 +1,7 @@
 using PortraitBooth.Abstractions;
 using PortraitBooth.Testing;
 using PortraitBooth.Worker.Running;
+using PortraitBooth.Abstractions.Storage;
 using PortraitBooth.Worker.Storage;
 
 namespace PortraitBooth.Grains.Tests;

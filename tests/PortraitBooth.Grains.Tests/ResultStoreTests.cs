@@ -1,3 +1,4 @@
+using PortraitBooth.Abstractions.Storage;
 using PortraitBooth.Worker.Storage;
 
 namespace PortraitBooth.Grains.Tests;

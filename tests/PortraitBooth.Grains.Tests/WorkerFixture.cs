@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Packs;
 using PortraitBooth.Testing;
 using PortraitBooth.Worker;
-using PortraitBooth.Worker.Packs;
 using PortraitBooth.Worker.Running;
 using PortraitBooth.Worker.Storage;
 
@@ -13,13 +14,9 @@ public sealed class WorkerFixture : IDisposable
 {
     public WorkerFixture(ClusterFixture cluster, GeneratedPacks packs, ConvertedFaceModels faceModels)
     {
-        var options = Options.Create(new PortraitWorkerOptions
-        {
-            Packs = { ["tiny"] = packs.Tiny.Folder },
-            FaceModelsDirectory = faceModels.Directory,
-            ResultTtl = TimeSpan.FromMinutes(10),
-        });
-        Packs = new PackRegistry(options);
+        var options = Options.Create(new PortraitWorkerOptions { ResultTtl = TimeSpan.FromMinutes(10) });
+        var installed = new PackSettings { Packs = { ["tiny"] = packs.Tiny.Folder }, DefaultPack = "tiny", FaceModels = faceModels.Directory };
+        Packs = new PackRegistry(installed, new ConfiguredModelLocator());
         Runner = new PortraitJobRunner(cluster.Grains, Packs, Photos, Results, options, NullLogger<PortraitJobRunner>.Instance);
     }
 

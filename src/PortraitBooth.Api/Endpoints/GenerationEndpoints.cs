@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
-using PortraitBooth.Api.Storage;
+using PortraitBooth.Abstractions.Storage;
 
 namespace PortraitBooth.Api.Endpoints;
 
@@ -112,7 +112,7 @@ public static class GenerationEndpoints
         }
     }
 
-    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultImages results, TimeProvider time, string id, int n)
+    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultStore results, TimeProvider time, string id, int n)
     {
         var job = await Find(http, grains, id);
         if (job.Status != JobStatus.Succeeded)

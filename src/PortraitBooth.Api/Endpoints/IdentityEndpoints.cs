@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
-using PortraitBooth.Api.Storage;
+using PortraitBooth.Abstractions.Storage;
 
 namespace PortraitBooth.Api.Endpoints;
 
@@ -25,7 +25,7 @@ public static class IdentityEndpoints
         return v1;
     }
 
-    private static async Task<Created<IdentityView>> Create(HttpContext http, FaceWork faces, IGrainFactory grains, IPhotoStore photos,
+    private static async Task<Created<IdentityView>> Create(HttpContext http, FaceWork faces, IGrainFactory grains, IBlobStore photos,
         IOptions<PortraitBoothApiOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var tenantId = http.TenantId();
@@ -51,7 +51,7 @@ public static class IdentityEndpoints
         var upload = await faces.Analyze(bytes, photo.FileName is { Length: > 0 } fileName ? fileName : "photo", cancellationToken);
 
         var identityId = Ids.New("idn", time);
-        var blobKey = $"photos/{tenantId}/{identityId}.jpg";
+        var blobKey = StoreKeys.Photo(tenantId, identityId);
         var tenant = grains.GetGrain<ITenantGrain>(tenantId);
         await photos.Put(blobKey, upload.StoredJpeg, cancellationToken);
         var identity = grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(tenantId, identityId));
@@ -79,7 +79,7 @@ public static class IdentityEndpoints
     private static async Task<Ok<IdentityView>> Get(HttpContext http, IGrainFactory grains, string id) =>
         TypedResults.Ok(IdentityView.From(await Find(http, grains, id)));
 
-    private static async Task<NoContent> Delete(HttpContext http, IGrainFactory grains, IPhotoStore photos, string id)
+    private static async Task<NoContent> Delete(HttpContext http, IGrainFactory grains, IBlobStore photos, string id)
     {
         var tenantId = http.TenantId();
         await Find(http, grains, id);

@@ -5,7 +5,7 @@ using PortraitBooth.Api.Models;
 namespace PortraitBooth.Api.Infrastructure;
 
 /// <summary>Ready when grains answer and the default pack and the face models can be opened.</summary>
-public sealed class ReadinessCheck(IGrainFactory grains, PackCatalog packs) : IHealthCheck
+public sealed class ReadinessCheck(IGrainFactory grains, PackRegistry packs) : IHealthCheck
 {
     public const string Tag = "ready";
 

@@ -16,7 +16,7 @@ public sealed record AnalyzedUpload(byte[] StoredJpeg, float[] FaceBox, int Face
 /// (<see cref="FaceEmbedder"/> with <see cref="AlignedFaceInput"/>), and re-encode the photo. The face box is in the
 /// stored photo's pixels. At most <see cref="PortraitBoothApiOptions.MaxConcurrentFaceWork"/> uploads run at once.
 /// </summary>
-public sealed class FaceWork(PackCatalog packs, IOptions<PortraitBoothApiOptions> options)
+public sealed class FaceWork(PackRegistry packs, IOptions<PortraitBoothApiOptions> options)
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentFaceWork > 0 ? options.Value.MaxConcurrentFaceWork : Environment.ProcessorCount);
 
@@ -48,7 +48,7 @@ public sealed class FaceWork(PackCatalog packs, IOptions<PortraitBoothApiOptions
         var pack = packs.Default;
         var analyzer = new FaceAnalyzer(packs.FaceModels);
         var (face, facesFound) = analyzer.Largest(photo, name);
-        var embedding = new FaceEmbedder(pack.Models, new AlignedFaceInput(analyzer)).Embed(photo, name);
+        var embedding = pack.Embedder.Embed(photo, name);
 
         using var stored = new MemoryStream();
         photo.Save(stored, new JpegEncoder { Quality = 92 });

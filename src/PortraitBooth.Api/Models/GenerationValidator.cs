@@ -9,7 +9,7 @@ namespace PortraitBooth.Api.Models;
 /// prompt (tokenized with the pack's own tokenizer), identity count against the prompt's identity words,
 /// <see cref="RequestLimits"/>, count, and that every identity exists for this tenant.
 /// </summary>
-public sealed class GenerationValidator(PackCatalog packs, IGrainFactory grains)
+public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains)
 {
     public const int MaxCount = 4;
 

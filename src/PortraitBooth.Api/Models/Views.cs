@@ -1,5 +1,4 @@
 using PortraitBooth.Abstractions;
-using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Api.Models;
 

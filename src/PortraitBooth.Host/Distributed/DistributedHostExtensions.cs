@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Grains;
-using PortraitBooth.Worker.Storage;
+using PortraitBooth.Abstractions.Storage;
 using StackExchange.Redis;
 
 namespace PortraitBooth.Host.Distributed;

@@ -1,4 +1,4 @@
-using PortraitBooth.Worker.Storage;
+using PortraitBooth.Abstractions.Storage;
 using StackExchange.Redis;
 
 namespace PortraitBooth.Host.Distributed;

@@ -6,8 +6,8 @@ using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
 using PortraitBooth.Inference.Sampling;
 using PortraitBooth.Inference.Text;
-using PortraitBooth.Worker.Packs;
-using PortraitBooth.Worker.Storage;
+using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Packs;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 
@@ -96,7 +96,7 @@ public sealed class PortraitJobRunner(
     public static bool IsRequestError(Exception e) => e is InvalidRequestException or IdentityCountException or PromptTooLongException
         or NoFaceException or InvalidImageException or IdentityMissingException or UnknownPackException;
 
-    private async Task<IReadOnlyList<float[]>> FaceEmbeddings(JobSpec spec, LoadedPack pack, IReadOnlyList<IIdentityGrain> identities)
+    private async Task<IReadOnlyList<float[]>> FaceEmbeddings(JobSpec spec, InstalledPack pack, IReadOnlyList<IIdentityGrain> identities)
     {
         var faces = new List<float[]>();
         for (var k = 0; k < identities.Count; k++)
@@ -124,7 +124,7 @@ public sealed class PortraitJobRunner(
     }
 
     /// <summary>For each identity token of the prompt (in order), the token ids through it: the fused-token cache key.</summary>
-    private static IReadOnlyList<int[]> IdsThroughIdentities(LoadedPack pack, string prompt)
+    private static IReadOnlyList<int[]> IdsThroughIdentities(InstalledPack pack, string prompt)
     {
         var tokens = pack.Pipeline.Tokenizer.Tokenize(prompt);
         return tokens.IdentityTokens.Select(t => tokens.Ids.Take(t.Index + 1).ToArray()).ToList();

@@ -1,3 +1,5 @@
+using PortraitBooth.Abstractions.Storage;
+
 namespace PortraitBooth.Worker.Storage;
 
 /// <summary>Photos as files under <paramref name="root"/>, one file per key; written to a temporary file, then moved, so a reader never sees half a photo.</summary>

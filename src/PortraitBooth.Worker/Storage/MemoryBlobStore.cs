@@ -1,3 +1,5 @@
+using PortraitBooth.Abstractions.Storage;
+
 using System.Collections.Concurrent;
 
 namespace PortraitBooth.Worker.Storage;

@@ -1,3 +1,5 @@
+using PortraitBooth.Abstractions.Storage;
+
 namespace PortraitBooth.Worker.Storage;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace PortraitBooth.Worker.Storage;
+namespace PortraitBooth.Abstractions.Storage;
 
 /// <summary>Store keys are '/'-separated segments of letters, digits, '.', '_' and '-', so a key never escapes a folder.</summary>
 public static class StoreKeys
@@ -10,6 +10,9 @@ public static class StoreKeys
             throw new ArgumentException($"'{key}' is not a valid store key");
         return key;
     }
+
+    /// <summary>Where an identity's uploaded photo is stored (the worker reads it back to recompute φ for another pack).</summary>
+    public static string Photo(string tenantId, string identityId) => Check($"photos/{tenantId}/{identityId}.jpg");
 
     /// <summary>
     /// Where image <paramref name="index"/> of a job's attempt is stored; the tenant prefix keeps tenants apart, and

@@ -1,4 +1,4 @@
-namespace PortraitBooth.Api.Models;
+namespace PortraitBooth.Inference.Packs;
 
 /// <summary>
 /// Turns a configured pack name (and its configured folder, possibly empty) into a folder holding a pack, and finds
