@@ -24,7 +24,7 @@ internal static class TestServices
     public static string HostDll()
     {
         // The test runs from tests/…/bin/<Configuration>/net10.0: use the host's build of the same configuration.
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(SharedData.RepoRoot, "src", "PortraitBooth.Host", "bin", configuration, "net10.0", "portraitbooth-host.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/PortraitBooth.Host first", dll);
     }
