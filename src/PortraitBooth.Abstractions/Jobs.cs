@@ -17,6 +17,12 @@ public sealed record JobSpec(
 
 public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
+public static class JobStatusExtensions
+{
+    /// <summary>The end states: nothing moves a job out of them.</summary>
+    public static bool IsFinished(this JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+}
+
 [GenerateSerializer, Immutable, Alias("pb.JobTimings")]
 public sealed record JobTimings(
     [property: Id(0)] DateTimeOffset CreatedAt,
@@ -38,7 +44,7 @@ public sealed record JobSnapshot(
     [property: Id(9)] string? Error,
     [property: Id(10)] DateTimeOffset? ExpiresAt)
 {
-    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+    public bool IsFinished => Status.IsFinished();
 }
 
 /// <summary>What a worker hands back for one attempt.</summary>

@@ -17,8 +17,11 @@ public sealed class PortraitBoothApiOptions
     /// <summary>The most pixels an upload may declare in its header (checked before decoding).</summary>
     public long MaxUploadPixels { get; set; } = 40_000_000;
 
-    /// <summary>How often the events stream polls the job grain.</summary>
-    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(150);
+    /// <summary>
+    /// How long the events stream waits for a pushed event before it re-reads the job grain: a safety net for an
+    /// event lost on the way (pub/sub delivers at most once), not the way progress normally arrives.
+    /// </summary>
+    public TimeSpan EventRecheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many uploads are analysed at once (face work is CPU-bound); 0 means one per core.</summary>
     public int MaxConcurrentFaceWork { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Events;
 
 namespace PortraitBooth.Grains;
 
@@ -7,10 +8,14 @@ namespace PortraitBooth.Grains;
 /// One generation job's state machine: queued → running → succeeded | failed, or cancelled from queued/running.
 /// State is written on transitions only; per-step progress lives in memory. Every terminal transition tells the
 /// tenant, which frees the slot and dispatches its next queued job.
+/// Transitions (start, and every end) are published to <see cref="IJobEvents"/> here, after the state is written:
+/// every end passes through this grain (a queued job cancelled by the API never meets a worker), and a follower
+/// that reads the grain on such an event sees the final state. Sampling steps are published by the worker.
 /// </summary>
 public sealed class GenerationJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<JobState> state,
     IJobDispatcher dispatcher,
+    IJobEvents events,
     ILogger<GenerationJobGrain> logger) : Grain, IGenerationJobGrain
 {
     private int _step;
@@ -53,6 +58,7 @@ public sealed class GenerationJobGrain(
         S.StartedAt ??= DateTimeOffset.UtcNow;
         _step = 0;
         await state.WriteStateAsync();
+        Publish();
         return S.Attempt;
     }
 
@@ -104,14 +110,17 @@ public sealed class GenerationJobGrain(
     // Progress counts sampling steps over all images of the job.
     private static int TotalSteps(JobSpec spec) => spec.Steps * spec.Count;
 
-    private bool IsFinished => S.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+    private bool IsFinished => S.Status.IsFinished();
 
     private async Task Finish()
     {
         S.FinishedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
+        Publish();
         await GrainFactory.GetGrain<ITenantGrain>(S.Spec!.TenantId).JobEnded(JobId);
     }
+
+    private void Publish() => events.Publish(new JobEvent(JobId, S.Spec!.TenantId, S.Status, _step, TotalSteps(S.Spec)));
 
     private JobSnapshot Snapshot(JobState? job = null)
     {

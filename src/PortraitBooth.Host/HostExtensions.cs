@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api;
 using PortraitBooth.Grains;
 using PortraitBooth.Host.Distributed;
@@ -41,6 +42,8 @@ public static class HostExtensions
 
         // One pack registry and one pair of stores serve the API and the worker alike.
         builder.Services.AddPortraitBoothWorker(worker => section.Bind(worker));
+        // Grains, worker and API share one process here, so job events travel through in-process channels.
+        builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());
         builder.Services.AddMassTransitJobDispatcher();
         var queueSection = section.GetSection("JobQueue");
         builder.Services.AddOptions<JobQueueOptions>().Bind(queueSection).Configure(queue =>

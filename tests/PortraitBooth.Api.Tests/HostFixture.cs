@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using PortraitBooth.Abstractions;
 using PortraitBooth.Host;
 using PortraitBooth.Testing;
 
@@ -72,12 +73,13 @@ public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceMo
         return client;
     }
 
-    /// <summary>A new tenant through the admin API; its first key.</summary>
-    public async Task<(string TenantId, string Key)> NewTenant(string? prefix = "t")
+    /// <summary>A new tenant through the admin API (with <paramref name="maxJobsInFlight"/> when given); its first key.</summary>
+    public async Task<(string TenantId, string Key)> NewTenant(string? prefix = "t", int? maxJobsInFlight = null)
     {
         using var admin = Admin();
         var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
-        using var response = await admin.PostAsJsonAsync("/v1/admin/tenants", new { id, name = "Test " + id }, Json);
+        var quotas = maxJobsInFlight is { } cap ? new TenantQuotas(MaxJobsInFlight: cap) : null;
+        using var response = await admin.PostAsJsonAsync("/v1/admin/tenants", new { id, name = "Test " + id, quotas }, Json);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
         return (body.GetProperty("tenant_id").GetString()!, body.GetProperty("key").GetString()!);

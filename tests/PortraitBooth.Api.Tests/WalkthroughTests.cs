@@ -16,7 +16,8 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
     public async Task Tenant_identity_generation_events_and_png()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (_, key) = await host.NewTenant();
+        // One job in flight at a time: the first job holds the slot, so the second is still queued when its stream subscribes.
+        var (_, key) = await host.NewTenant(maxJobsInFlight: 1);
         using var client = host.Client(key);
 
         var identity = await ApiClient.CreateIdentity(client);
@@ -33,16 +34,26 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         var packs = await ApiClient.Expect(await client.GetAsync("/v1/packs", ct), HttpStatusCode.OK);
         Assert.Equal("tiny", packs.GetProperty("default_pack").GetString());
 
-        var job = await ApiClient.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 4, seed = 7, count = 2 });
+        var job = await ApiClient.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 20, seed = 7, count = 2 });
         var jobId = job.GetProperty("id").GetString()!;
         Assert.Equal([7ul, 8ul], job.GetProperty("seeds").EnumerateArray().Select(s => s.GetUInt64()));
+        var queued = await ApiClient.Submit(client, new { prompt = "a photo of a man", identities = new[] { identityId }, seed = 3 });
+
+        // Pushed progress: every one of the 50 steps, in order, then the final state.
+        var stepEvents = await ApiClient.FollowEvents(client, queued.GetProperty("id").GetString()!, ct);
+        Assert.Equal("queued", stepEvents[0].Data.GetProperty("status").GetString());
+        Assert.Equal("succeeded", stepEvents[^1].Type);
+        Assert.All(stepEvents[..^1], e => Assert.Equal("progress", e.Type));
+        var steps = stepEvents[..^1].Select(e => e.Data.GetProperty("progress").GetProperty("step").GetInt32()).Where(s => s > 0);
+        Assert.Equal(Enumerable.Range(1, 50), steps);
+        Assert.Equal(50, stepEvents[^1].Data.GetProperty("progress").GetProperty("step").GetInt32());
 
         var events = await ApiClient.FollowEvents(client, jobId, ct);
         Assert.Equal("succeeded", events[^1].Type);
         Assert.All(events[..^1], e => Assert.Equal("progress", e.Type));
         var final = events[^1].Data;
         Assert.Equal("succeeded", final.GetProperty("status").GetString());
-        Assert.Equal(8, final.GetProperty("progress").GetProperty("total_steps").GetInt32());
+        Assert.Equal(40, final.GetProperty("progress").GetProperty("total_steps").GetInt32());
         Assert.True(final.GetProperty("expires_at").GetDateTimeOffset() > DateTimeOffset.UtcNow);
 
         var read = await ApiClient.Expect(await client.GetAsync($"/v1/generations/{jobId}", ct), HttpStatusCode.OK);

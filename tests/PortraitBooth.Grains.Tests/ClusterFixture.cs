@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Grains;
 
 [assembly: AssemblyFixture(typeof(PortraitBooth.Grains.Tests.ClusterFixture))]
@@ -14,6 +15,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
     public RecordingDispatcher Dispatcher => RecordingDispatcher.Instance;
+    /// <summary>The job events of both silos and the test worker (the silos run in this process).</summary>
+    public static InProcessJobEvents Events { get; } = new();
 
     public async ValueTask InitializeAsync() => await Cluster.DeployAsync();
 
@@ -34,6 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             // Both silos share one recorder: the test sees every dispatch, whichever silo hosts the grain.
             silo.Services.AddSingleton<IJobDispatcher>(RecordingDispatcher.Instance);
+            silo.Services.AddSingleton<IJobEvents>(Events);
         }
     }
 }

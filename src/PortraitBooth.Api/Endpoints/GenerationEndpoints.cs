@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
 using PortraitBooth.Abstractions.Storage;
@@ -28,7 +28,7 @@ public static class GenerationEndpoints
         generations.MapGet("/", List).WithName("ListGenerations");
         generations.MapGet("/{id}", Get).WithName("GetGeneration");
         generations.MapGet("/{id}/events", Events).WithName("GenerationEvents")
-            .WithSummary("Server-sent events: 'progress' on every change, then one final event named after the end state");
+            .WithSummary("Server-sent events: the current state, 'progress' for every sampling step, then one final event named after the end state");
         generations.MapGet("/{id}/images/{n:int}", Image).WithName("GetGenerationImage").Produces(200, contentType: "image/png");
         generations.MapPost("/{id}/cancel", Cancel).WithName("CancelGeneration");
         return v1;
@@ -74,41 +74,21 @@ public static class GenerationEndpoints
     private static async Task<Ok<GenerationView>> Get(HttpContext http, IGrainFactory grains, string id) =>
         TypedResults.Ok(GenerationView.From(await Find(http, grains, id)));
 
-    private static async Task<ServerSentEventsResult<string>> Events(HttpContext http, IGrainFactory grains, string id,
+    private static async Task<ServerSentEventsResult<string>> Events(HttpContext http, IGrainFactory grains, IJobEvents events, string id,
         IOptions<PortraitBoothApiOptions> options, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
-        var first = await Find(http, grains, id);
-        return TypedResults.ServerSentEvents(Follow(grains.GetGrain<IGenerationJobGrain>(id), first, options.Value.EventPollInterval,
-            json.Value.SerializerOptions, cancellationToken));
-    }
-
-    /// <summary>Polls the job grain; one 'progress' event per change of status or step, then the final state as its own event type.</summary>
-    private static async IAsyncEnumerable<SseItem<string>> Follow(IGenerationJobGrain job, JobSnapshot first, TimeSpan interval,
-        JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var current = first;
-        (JobStatus, int)? sent = null;
-        while (true)
+        // Subscribe before reading the snapshot: whatever happens after the snapshot is then in the subscription.
+        var subscription = await events.Subscribe(id, cancellationToken);
+        try
         {
-            if (current.IsFinished)
-            {
-                yield return new SseItem<string>(JsonSerializer.Serialize(GenerationView.From(current), json), GenerationView.StatusName(current.Status));
-                yield break;
-            }
-            if (sent != (current.Status, current.Step))
-            {
-                sent = (current.Status, current.Step);
-                yield return new SseItem<string>(JsonSerializer.Serialize(GenerationView.From(current), json), "progress");
-            }
-            try
-            {
-                await Task.Delay(interval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
-            current = await job.Get() ?? current;
+            var first = await Find(http, grains, id);
+            return TypedResults.ServerSentEvents(new JobEventStream(grains.GetGrain<IGenerationJobGrain>(id), subscription,
+                options.Value.EventRecheckInterval, json.Value.SerializerOptions).Follow(first, cancellationToken));
+        }
+        catch
+        {
+            await subscription.DisposeAsync();
+            throw;
         }
     }
 

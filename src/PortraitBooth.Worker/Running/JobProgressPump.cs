@@ -1,16 +1,19 @@
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Worker.Running;
 
 /// <summary>
-/// Carries sampling progress to the job grain without slowing sampling: steps are coalesced (at most one grain
-/// call in flight, at most one per step), and each report also asks whether the job was cancelled, cancelling
-/// <paramref name="cancellation"/> when it was.
+/// Carries sampling progress without slowing sampling: every step is published at once to <see cref="IJobEvents"/>
+/// (followers see each one), while the job grain gets them coalesced (at most one grain call in flight, at most one
+/// per step), each report also asking whether the job was cancelled, cancelling the sampling when it was.
 /// </summary>
 public sealed class JobProgressPump : IProgress<SamplingProgress>, IAsyncDisposable
 {
     private readonly IGenerationJobGrain _job;
+    private readonly IJobEvents _events;
+    private readonly JobEvent _running;
     private readonly int _attempt, _totalSteps;
     private readonly CancellationTokenSource _cancellation;
     private readonly SemaphoreSlim _signal = new(0, 1);
@@ -18,9 +21,10 @@ public sealed class JobProgressPump : IProgress<SamplingProgress>, IAsyncDisposa
     private readonly Task _loop;
     private int _offset, _latest, _sent;
 
-    public JobProgressPump(IGenerationJobGrain job, int attempt, int totalSteps, CancellationTokenSource cancellation)
+    /// <param name="running">The job's running event; each step is published as a copy with its step.</param>
+    public JobProgressPump(IGenerationJobGrain job, int attempt, IJobEvents events, JobEvent running, CancellationTokenSource cancellation)
     {
-        (_job, _attempt, _totalSteps, _cancellation) = (job, attempt, totalSteps, cancellation);
+        (_job, _attempt, _events, _running, _totalSteps, _cancellation) = (job, attempt, events, running, running.TotalSteps, cancellation);
         _loop = Task.Run(Loop);
     }
 
@@ -29,7 +33,9 @@ public sealed class JobProgressPump : IProgress<SamplingProgress>, IAsyncDisposa
 
     public void Report(SamplingProgress value)
     {
-        Volatile.Write(ref _latest, Volatile.Read(ref _offset) + value.Step);
+        var step = Volatile.Read(ref _offset) + value.Step;
+        _events.Publish(_running with { Step = step });
+        Volatile.Write(ref _latest, step);
         if (_signal.CurrentCount == 0)
         {
             try { _signal.Release(); } catch (SemaphoreFullException) { } // another report already signalled

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
@@ -15,7 +16,7 @@ namespace PortraitBooth.Worker.Running;
 
 /// <summary>
 /// Runs one attempt of a job: Start on the job grain, φ and fused tokens from the IdentityGrains (computed and
-/// stored back on a miss), sampling with progress and cancellation, PNGs to the result store, then Complete.
+/// stored back on a miss), sampling with progress (every step published) and cancellation, PNGs to the result store, then Complete.
 /// Request errors fail the job; anything else propagates, so the message is retried or redelivered.
 /// </summary>
 public sealed class PortraitJobRunner(
@@ -23,6 +24,7 @@ public sealed class PortraitJobRunner(
     PackRegistry packs,
     IBlobStore photos,
     IResultStore results,
+    IJobEvents events,
     IOptions<PortraitWorkerOptions> options,
     ILogger<PortraitJobRunner> logger)
 {
@@ -44,7 +46,8 @@ public sealed class PortraitJobRunner(
 
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             double samplingSeconds = 0;
-            await using (var progress = new JobProgressPump(job, attempt, spec.Steps * spec.Count, cancellation))
+            var running = new JobEvent(jobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
+            await using (var progress = new JobProgressPump(job, attempt, events, running, cancellation))
             {
                 for (var i = 0; i < spec.Count; i++)
                 {
