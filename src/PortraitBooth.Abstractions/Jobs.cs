@@ -64,8 +64,12 @@ public interface IGenerationJobGrain : IGrainWithStringKey
     /// <summary>Records the job and asks its tenant to admit it; a repeated submit returns the first snapshot.</summary>
     Task<(JobSnapshot Job, Admission Admission)> Submit(JobSpec spec);
     Task<JobSnapshot?> Get();
-    /// <summary>A worker starts an attempt; false when the job is already finished or cancelled.</summary>
-    Task<bool> Start(int attempt);
+    /// <summary>
+    /// A worker starts an attempt: returns the attempt's number (one more than the last start, and at least
+    /// <paramref name="attempt"/>), or null when the job is already finished or cancelled. Every start is a new
+    /// attempt, so a redelivered message (its worker died mid-job) is told apart from the first delivery.
+    /// </summary>
+    Task<int?> Start(int attempt);
     Task ReportProgress(int attempt, int step, int totalSteps);
     Task<bool> Complete(int attempt, JobResult result);
     Task Fail(int attempt, string error);

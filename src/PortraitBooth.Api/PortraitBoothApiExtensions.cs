@@ -64,8 +64,22 @@ public static class PortraitBoothApiExtensions
 
         app.MapOpenApi();
         app.MapScalarApiReference();
+        app.MapPortraitBoothHealth();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>/health/live</c> and <c>/health/ready</c>; the latter answers each readiness check's status and description
+    /// as JSON (e.g. grains, Redis, the broker), 503 when any is unhealthy.
+    /// </summary>
+    public static WebApplication MapPortraitBoothHealth(this WebApplication app)
+    {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadinessCheck.Tag) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessCheck.Tag),
+            ResponseWriter = ReadinessReport.Write,
+        });
         return app;
     }
 }

@@ -48,17 +48,18 @@ public sealed class GenerationJobGrain(
 
     public Task<JobSnapshot?> Get() => Task.FromResult(S.Spec is null ? null : Snapshot());
 
-    public async Task<bool> Start(int attempt)
+    public async Task<int?> Start(int attempt)
     {
-        if (S.Spec is null || IsFinished || attempt < S.Attempt) return false;
-        // The same attempt may start again: a redelivered message after a worker died.
+        if (S.Spec is null || IsFinished) return null;
+        // A redelivered message (its worker died mid-job) or a retry is a new attempt: the dead attempt's late
+        // progress and completion are then ignored, and the snapshot shows how many attempts the job took.
         S.Status = JobStatus.Running;
-        S.Attempt = attempt;
+        S.Attempt = Math.Max(S.Attempt + 1, attempt);
         S.StartedAt ??= DateTimeOffset.UtcNow;
         _step = 0;
         await state.WriteStateAsync();
         Publish();
-        return true;
+        return S.Attempt;
     }
 
     public Task ReportProgress(int attempt, int step, int totalSteps)

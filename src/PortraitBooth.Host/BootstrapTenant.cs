@@ -27,7 +27,8 @@ public sealed class BootstrapTenant(IGrainFactory grains, IOptions<PortraitBooth
         Console.WriteLine($"PortraitBooth: tenant '{TenantId}' API key: {key.Key}");
         if (options.Value.GeneratedAdminKey)
             Console.WriteLine($"PortraitBooth: admin key (X-Admin-Key, generated for this run): {api.Value.AdminKey}");
-        Console.WriteLine("PortraitBooth: grain state is kept in memory and is lost on restart");
+        if (options.Value.Mode == Distributed.HostMode.Embedded)
+            Console.WriteLine("PortraitBooth: grain state is kept in memory and is lost on restart");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

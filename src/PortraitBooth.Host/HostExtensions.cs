@@ -4,16 +4,20 @@ using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api;
 using PortraitBooth.Grains;
+using PortraitBooth.Host.Distributed;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Worker;
+using PortraitBooth.Worker.Messaging;
 
 namespace PortraitBooth.Host;
 
 public static class HostExtensions
 {
     /// <summary>
-    /// Embedded mode: an Orleans silo with localhost clustering and in-memory grain storage "portraitbooth" (all grain
-    /// state is lost on restart), the API, and the worker consuming jobs from MassTransit's in-memory transport.
+    /// Embedded mode (default): an Orleans silo with localhost clustering and in-memory grain storage "portraitbooth"
+    /// (all grain state is lost on restart), the API, and the worker consuming jobs from MassTransit's in-memory
+    /// transport. Distributed mode (<c>Mode=Distributed</c>): Redis clustering, grain state, photos and results,
+    /// RabbitMQ for jobs, and the silo's roles decide whether it serves the API and grains, runs jobs, or both.
     /// Settings come from the <c>PortraitBooth</c> section (appsettings.json, environment, command line).
     /// </summary>
     public static WebApplicationBuilder AddPortraitBoothHost(this WebApplicationBuilder builder)
@@ -25,9 +29,13 @@ public static class HostExtensions
         var host = section.Get<PortraitBoothHostOptions>() ?? new PortraitBoothHostOptions();
         builder.Services.AddOptions<PortraitBoothHostOptions>().Bind(section).Configure(o => o.GeneratedAdminKey = generatedAdminKey);
 
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
-            .AddMemoryGrainStorage(GrainStorage.Name));
+        var distributed = host.Mode == HostMode.Distributed;
+        if (distributed)
+            builder.AddDistributedSilo(host);
+        else
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
+                .AddMemoryGrainStorage(GrainStorage.Name));
 
         builder.Services.AddPortraitBoothApi(builder.Configuration);
         builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
@@ -37,14 +45,24 @@ public static class HostExtensions
         // Grains, worker and API share one process here, so job events travel through in-process channels.
         builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());
         builder.Services.AddMassTransitJobDispatcher();
+        var queueSection = section.GetSection("JobQueue");
+        builder.Services.AddOptions<JobQueueOptions>().Bind(queueSection).Configure(queue =>
+        {
+            // A gpu silo takes no more jobs off the broker than it runs, so the rest wait for other silos.
+            if (distributed && queueSection["Capacity"] is null) queue.Capacity = host.Distributed.GpuCapacity;
+        });
         builder.Services.AddMassTransit(bus =>
         {
-            if (host.EmbeddedWorker) bus.AddPortraitBoothConsumers();
-            bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+            if (distributed ? host.Distributed.IsGpu : host.EmbeddedWorker) bus.AddPortraitBoothConsumers();
+            if (distributed) bus.UseRabbitMq(host.Distributed);
+            else bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
         });
 
-        builder.Services.AddSingleton<BootstrapTenant>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BootstrapTenant>());
+        if (!distributed || host.Distributed.IsApi)
+        {
+            builder.Services.AddSingleton<BootstrapTenant>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BootstrapTenant>());
+        }
         return builder;
     }
 }

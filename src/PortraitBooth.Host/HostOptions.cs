@@ -1,8 +1,15 @@
+using PortraitBooth.Host.Distributed;
+
 namespace PortraitBooth.Host;
 
 /// <summary>The host's own settings, beside the API's, in the <c>PortraitBooth</c> section.</summary>
 public sealed class PortraitBoothHostOptions
 {
+    /// <summary>Embedded (default: one process, no services) or Distributed (settings in <see cref="Distributed"/>).</summary>
+    public HostMode Mode { get; set; } = HostMode.Embedded;
+
+    public DistributedSettings Distributed { get; set; } = new();
+
     /// <summary>How long generated images are kept (the worker's result TTL).</summary>
     public TimeSpan ResultTtl { get; set; } = TimeSpan.FromHours(1);
 
@@ -21,7 +28,7 @@ public sealed class PortraitBoothHostOptions
     public bool GeneratedAdminKey { get; set; }
 }
 
-/// <summary>Localhost clustering ports (change them to run two hosts on one machine).</summary>
+/// <summary>The silo's ports (change them to run two hosts on one machine) and cluster names.</summary>
 public sealed class SiloSettings
 {
     public int Port { get; set; } = 11111;

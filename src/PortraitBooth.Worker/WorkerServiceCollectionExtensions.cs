@@ -39,7 +39,7 @@ public static class WorkerServiceCollectionExtensions
 
     public static IBusRegistrationConfigurator AddPortraitBoothConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<GeneratePortraitConsumer>();
+        bus.AddConsumer<GeneratePortraitConsumer, GeneratePortraitConsumerDefinition>();
         return bus;
     }
 }

@@ -20,7 +20,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         Assert.Equal([(jobId, 1)], cluster.Dispatcher.Of(tenantId)); // dispatched once, attempt 1
         await Assert.ThrowsAsync<InvalidOperationException>(() => job.Submit(Specs.Of(tenantId, count: 3)));
 
-        Assert.True(await job.Start(1));
+        Assert.Equal(1, await job.Start(1));
         await job.ReportProgress(1, 3, 8);
         var running = await job.Get();
         Assert.Equal((JobStatus.Running, 3, 1), (running!.Status, running.Step, running.Attempts));
@@ -33,8 +33,25 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         Assert.Equal((JobStatus.Succeeded, 8, expires), (done!.Status, done.Step, done.ExpiresAt));
         Assert.Equal(["a", "b"], done.ResultKeys);
         Assert.NotNull(done.Timings.FinishedAt);
-        Assert.False(await job.Start(1));
+        Assert.Null(await job.Start(1));
         Assert.Equal(0, (await cluster.Grains.GetGrain<ITenantGrain>(tenantId).Describe())!.Usage.JobsInFlight);
+    }
+
+    [Fact]
+    public async Task A_redelivered_start_is_a_new_attempt_and_the_dead_attempt_cannot_complete()
+    {
+        var (tenantId, _) = await cluster.NewTenant();
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+        await job.Submit(Specs.Of(tenantId));
+        Assert.Equal(1, await job.Start(1));
+        Assert.Equal(2, await job.Start(1)); // the same message again: its first worker died mid-job
+        Assert.Equal(2, (await job.Get())!.Attempts);
+        Assert.False(await job.Complete(1, Specs.Result("dead")));
+        Assert.True(await job.Complete(2, Specs.Result("alive")));
+        var done = await job.Get();
+        Assert.Equal((JobStatus.Succeeded, 2), (done!.Status, done.Attempts));
+        Assert.Equal(["alive"], done.ResultKeys);
+        Assert.Null(await job.Start(1));
     }
 
     [Fact]
@@ -43,7 +60,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         var (tenantId, _) = await cluster.NewTenant();
         var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
         await job.Submit(Specs.Of(tenantId));
-        Assert.True(await job.Start(1));
+        Assert.Equal(1, await job.Start(1));
         Assert.False(await job.IsCancelled());
 
         var cancelled = await job.Cancel();
@@ -54,7 +71,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         var final = await job.Get();
         Assert.Equal((JobStatus.Cancelled, null), (final!.Status, final.Error));
         Assert.Empty(final.ResultKeys);
-        Assert.False(await job.Start(2));
+        Assert.Null(await job.Start(2));
         Assert.Equal(0, (await cluster.Grains.GetGrain<ITenantGrain>(tenantId).Describe())!.Usage.JobsInFlight);
     }
 
@@ -64,7 +81,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         var (tenantId, _) = await cluster.NewTenant();
         var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
         await job.Submit(Specs.Of(tenantId));
-        Assert.True(await job.Start(2)); // a redelivered message may carry a later attempt
+        Assert.Equal(2, await job.Start(2)); // a redelivered message may carry a later attempt
         await job.Fail(1, "stale attempt");
         Assert.Equal(JobStatus.Running, (await job.Get())!.Status);
         await job.Fail(2, "prompt has no identity word");
@@ -108,7 +125,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
             Assert.InRange((await tenant.Describe())!.Usage.JobsInFlight, 0, cap);
             var next = dispatched[ended.Count];
             var job = cluster.Grains.GetGrain<IGenerationJobGrain>(next);
-            Assert.True(await job.Start(1));
+            Assert.Equal(1, await job.Start(1));
             Assert.True(await job.Complete(1, Specs.Result($"{next}/0")));
             ended.Add(next);
         }
@@ -130,7 +147,7 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
 
         Assert.Equal(JobStatus.Cancelled, (await cluster.Grains.GetGrain<IGenerationJobGrain>(waiting).Cancel())!.Status);
         var job = cluster.Grains.GetGrain<IGenerationJobGrain>(first);
-        Assert.True(await job.Start(1));
+        Assert.Equal(1, await job.Start(1));
         Assert.True(await job.Complete(1, Specs.Result($"{first}/0")));
 
         Assert.Equal([first, last], cluster.Dispatcher.Of(tenantId).Select(d => d.JobId));

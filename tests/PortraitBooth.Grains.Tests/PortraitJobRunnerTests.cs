@@ -19,7 +19,7 @@ public sealed class PortraitJobRunnerTests(ClusterFixture cluster, WorkerFixture
         Assert.Equal((JobStatus.Succeeded, 2), (first.Status, first.ResultKeys.Count));
         Assert.Equal(embeddings + 1, tiny.Embedder.Runs);
         Assert.Equal(fuses + 1, tiny.Pipeline.Conditioning.FuseRuns); // the second image reused the first's fused row
-        var png = await worker.Results.Get(StoreKeys.Result(tenantId, first.JobId, 1));
+        var png = await worker.Results.Get(StoreKeys.Result(tenantId, first.JobId, attempt: 1, index: 1));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png![..4]);
         Assert.NotNull(first.ExpiresAt);
 
@@ -51,7 +51,7 @@ public sealed class PortraitJobRunnerTests(ClusterFixture cluster, WorkerFixture
         var final = (await job.Get())!;
         Assert.Equal(JobStatus.Cancelled, final.Status);
         Assert.InRange(final.Step, 2, 149);
-        Assert.Null(await worker.Results.Get(StoreKeys.Result(tenantId, jobId, 0)));
+        Assert.Null(await worker.Results.Get(StoreKeys.Result(tenantId, jobId, attempt: 1, index: 0)));
         Assert.Equal(JobRunOutcome.Skipped, await worker.Runner.Run(jobId, 1)); // a redelivered message does nothing
     }
 

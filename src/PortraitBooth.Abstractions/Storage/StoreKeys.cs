@@ -14,8 +14,11 @@ public static class StoreKeys
     /// <summary>Where an identity's uploaded photo is stored (the worker reads it back to recompute φ for another pack).</summary>
     public static string Photo(string tenantId, string identityId) => Check($"photos/{tenantId}/{identityId}.jpg");
 
-    /// <summary>Where image <paramref name="index"/> of a job is stored; the tenant prefix keeps tenants apart.</summary>
-    public static string Result(string tenantId, string jobId, int index) => Check($"{tenantId}/{jobId}/{index}");
+    /// <summary>
+    /// Where image <paramref name="index"/> of a job's attempt is stored; the tenant prefix keeps tenants apart, and
+    /// the attempt keeps a dropped attempt's clean-up from deleting the images of the attempt that succeeded.
+    /// </summary>
+    public static string Result(string tenantId, string jobId, int attempt, int index) => Check($"{tenantId}/{jobId}/{attempt}/{index}");
 
     private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 }

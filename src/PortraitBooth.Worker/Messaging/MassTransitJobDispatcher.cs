@@ -4,8 +4,18 @@ using PortraitBooth.Abstractions.Messages;
 
 namespace PortraitBooth.Worker.Messaging;
 
-/// <summary>The grains' <see cref="IJobDispatcher"/> over MassTransit (in-memory transport embedded, RabbitMQ distributed).</summary>
+/// <summary>
+/// The grains' <see cref="IJobDispatcher"/> over MassTransit (in-memory transport embedded, RabbitMQ distributed).
+/// Jobs are sent to the job queue rather than published: on RabbitMQ that declares the durable queue, so a job sent
+/// before any gpu silo has started waits there instead of being dropped by an exchange with no queue bound.
+/// </summary>
 public sealed class MassTransitJobDispatcher(IBus bus) : IJobDispatcher
 {
-    public Task Dispatch(string jobId, string tenantId, int attempt) => bus.Publish(new GeneratePortrait(jobId, tenantId, attempt));
+    private static readonly Uri Queue = new($"queue:{JobQueueOptions.QueueName}");
+
+    public async Task Dispatch(string jobId, string tenantId, int attempt)
+    {
+        var endpoint = await bus.GetSendEndpoint(Queue);
+        await endpoint.Send(new GeneratePortrait(jobId, tenantId, attempt));
+    }
 }

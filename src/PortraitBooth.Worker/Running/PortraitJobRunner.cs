@@ -28,10 +28,13 @@ public sealed class PortraitJobRunner(
     IOptions<PortraitWorkerOptions> options,
     ILogger<PortraitJobRunner> logger)
 {
-    public async Task<JobRunOutcome> Run(string jobId, int attempt, CancellationToken cancellationToken = default)
+    /// <param name="attempt">The attempt the message asks for; the job grain numbers the attempt that actually runs.</param>
+    /// <param name="finalTry">No retry follows: an unexpected error fails the job (and still propagates, so the message is kept in the error queue).</param>
+    public async Task<JobRunOutcome> Run(string jobId, int attempt, CancellationToken cancellationToken = default, bool finalTry = false)
     {
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
-        if (!await job.Start(attempt)) return JobRunOutcome.Skipped;
+        if (await job.Start(attempt) is not { } started) return JobRunOutcome.Skipped;
+        attempt = started;
         var spec = (await job.Get())!.Spec;
         var keys = new List<string>();
         try
@@ -57,7 +60,7 @@ public sealed class PortraitJobRunner(
                     // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
                     samplingSeconds += generated.Total.TotalSeconds;
-                    var key = StoreKeys.Result(spec.TenantId, jobId, i);
+                    var key = StoreKeys.Result(spec.TenantId, jobId, attempt, i);
                     await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
                     keys.Add(key);
                 }
@@ -82,6 +85,13 @@ public sealed class PortraitJobRunner(
             await DeleteResults(keys);
             await job.Fail(attempt, e.Message);
             return JobRunOutcome.Failed;
+        }
+        catch (Exception e) when (finalTry && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Job {Job} attempt {Attempt} failed and will not be retried", jobId, attempt);
+            await DeleteResults(keys);
+            await job.Fail(attempt, "the job failed after its retries: " + e.Message);
+            throw;
         }
     }
 

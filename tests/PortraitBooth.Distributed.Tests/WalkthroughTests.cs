@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+using PortraitBooth.Testing;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace PortraitBooth.Distributed.Tests;
+
+/// <summary>The serve walk-through over HTTP with an api silo and a gpu silo as separate processes.</summary>
+public sealed class WalkthroughTests(GeneratedPacks packs, ConvertedFaceModels faceModels)
+{
+    [Fact]
+    public async Task Tenant_identity_generation_and_png_from_redis_across_an_api_and_a_gpu_silo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = new DistributedCluster(packs, faceModels);
+        var clock = Stopwatch.StartNew();
+        var api = await cluster.StartSilo("api", "api");
+        await cluster.StartSilo("gpu", "gpu");
+        TestContext.Current.SendDiagnosticMessage($"two silos ready in {clock.Elapsed.TotalSeconds:F1} s");
+
+        var (tenantId, key) = await DistributedCluster.NewTenant(api);
+        using var client = DistributedCluster.Client(api, key);
+        var identityId = await DistributedCluster.CreateIdentity(client);
+        var jobId = await DistributedCluster.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 4, seed = 7 });
+
+        var job = await DistributedCluster.WaitFinished(client, jobId, TimeSpan.FromMinutes(2));
+        Assert.True(job.GetProperty("status").GetString() == "succeeded", $"{job}\n{cluster.Logs()}");
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+
+        var url = Assert.Single(job.GetProperty("images").EnumerateArray()).GetString()!;
+        using var response = await client.GetAsync(url, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var png = Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal(job.GetProperty("width").GetInt32(), png.Width);
+
+        // The image the api silo served is the one the gpu silo wrote to Redis, under the tenant's key, with a TTL.
+        var stored = Assert.Single(cluster.ResultKeys(tenantId, jobId));
+        Assert.Equal($"{cluster.KeyPrefix}result:{tenantId}/{jobId}/1/0", stored);
+        var ttl = await cluster.Redis.GetDatabase().KeyTimeToLiveAsync(stored);
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+        TestContext.Current.SendDiagnosticMessage($"walk-through done in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+}
