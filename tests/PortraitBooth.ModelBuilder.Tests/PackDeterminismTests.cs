@@ -27,14 +27,16 @@ public sealed class PackDeterminismTests(GeneratedPacks packs)
     [Fact]
     public void Refuses_a_non_empty_folder_and_leaves_no_staging_folder_behind()
     {
-        var folder = packs.NewFolder("occupied");
+        // A parent of its own: other tests generate packs (with staging folders) beside the shared ones concurrently.
+        var parent = packs.NewFolder("isolated");
+        var folder = Path.Combine(parent, "occupied");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "keep.txt"), "mine");
 
         Assert.Throws<IOException>(() => PackGenerator.Create(PackKind.Tiny, false, folder, 3));
 
         Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName));
-        Assert.Empty(Directory.EnumerateDirectories(Path.GetDirectoryName(folder)!, "*.partial-*"));
+        Assert.Empty(Directory.EnumerateDirectories(parent, "*.partial-*"));
     }
 
     [Fact]
