@@ -42,8 +42,9 @@ public static class HostExtensions
 
         // One pack registry and one pair of stores serve the API and the worker alike.
         builder.Services.AddPortraitBoothWorker(worker => section.Bind(worker));
-        // Grains, worker and API share one process here, so job events travel through in-process channels.
-        builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());
+        // Embedded: grains, worker and API share one process, so job events travel through in-process channels.
+        // Distributed: Redis pub/sub (AddDistributedSilo), so any api silo streams the steps of any gpu silo.
+        if (!distributed) builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());
         builder.Services.AddMassTransitJobDispatcher();
         var queueSection = section.GetSection("JobQueue");
         builder.Services.AddOptions<JobQueueOptions>().Bind(queueSection).Configure(queue =>

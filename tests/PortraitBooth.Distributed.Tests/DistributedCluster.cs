@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using PortraitBooth.Testing;
 using StackExchange.Redis;
@@ -72,13 +73,14 @@ public sealed class DistributedCluster : IAsyncDisposable
     }
 
     /// <summary>A new tenant through the admin API; its first key.</summary>
-    public static async Task<(string TenantId, string Key)> NewTenant(SiloProcess api)
+    public static async Task<(string TenantId, string Key)> NewTenant(SiloProcess api, int? maxJobsInFlight = null)
     {
         using var admin = Client(api);
         admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
         var id = $"t-{Guid.NewGuid():N}"[..20];
+        var quotas = maxJobsInFlight is { } cap ? new { max_jobs_in_flight = cap, images_per_day = 1000, max_identities = 100, requests_per_minute = 600 } : null;
         using var response = await admin.PostAsJsonAsync("/v1/admin/tenants",
-            new { id, name = "Test " + id }, Json);
+            new { id, name = "Test " + id, quotas }, Json);
         var body = await Expect(response, HttpStatusCode.Created);
         return (body.GetProperty("tenant_id").GetString()!, body.GetProperty("key").GetString()!);
     }
@@ -113,6 +115,19 @@ public sealed class DistributedCluster : IAsyncDisposable
             if (job.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" || clock.Elapsed > timeout) return job;
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>The job's server-sent events, from the first to the final one (the server closes the stream).</summary>
+    public static async Task<List<(string Type, JsonElement Data)>> FollowEvents(HttpClient client, string jobId, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync($"/v1/generations/{jobId}/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = new List<(string, JsonElement)>();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+            events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
+        return events;
     }
 
     public static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)

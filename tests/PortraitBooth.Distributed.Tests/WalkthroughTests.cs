@@ -19,10 +19,25 @@ public sealed class WalkthroughTests(GeneratedPacks packs, ConvertedFaceModels f
         await cluster.StartSilo("gpu", "gpu");
         TestContext.Current.SendDiagnosticMessage($"two silos ready in {clock.Elapsed.TotalSeconds:F1} s");
 
-        var (tenantId, key) = await DistributedCluster.NewTenant(api);
+        // One job in flight at a time: a long first job holds the slot, so the second is still queued (not yet sent to
+        // the broker) when the api silo's stream subscribes, and every step the gpu silo samples can be seen.
+        var (tenantId, key) = await DistributedCluster.NewTenant(api, maxJobsInFlight: 1);
         using var client = DistributedCluster.Client(api, key);
         var identityId = await DistributedCluster.CreateIdentity(client);
-        var jobId = await DistributedCluster.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 4, seed = 7 });
+        var longJobId = await DistributedCluster.Submit(client, new { prompt = "a photo of a man", identities = new[] { identityId }, steps = 100, seed = 3, count = 2 });
+        var jobId = await DistributedCluster.Submit(client, new { prompt = "a photo of a man wearing a red hat", identities = new[] { identityId }, steps = 8, seed = 7 });
+
+        // Progress pushed from the gpu silo through Redis pub/sub to the api silo's stream: steps 1..8 in order, then the end.
+        var streamed = Stopwatch.StartNew();
+        var events = await DistributedCluster.FollowEvents(client, jobId, ct);
+        Assert.True(events.Count > 0 && events[^1].Type == "succeeded", $"{string.Join("\n", events.Select(e => $"{e.Type} {e.Data}"))}\n{cluster.Logs()}");
+        Assert.Equal("queued", events[0].Data.GetProperty("status").GetString());
+        Assert.All(events[..^1], e => Assert.Equal("progress", e.Type));
+        var steps = events[..^1].Select(e => e.Data.GetProperty("progress").GetProperty("step").GetInt32()).Where(s => s > 0);
+        Assert.Equal(Enumerable.Range(1, 8), steps);
+        Assert.Equal(8, events[^1].Data.GetProperty("progress").GetProperty("step").GetInt32());
+        TestContext.Current.SendDiagnosticMessage($"{events.Count} events streamed in {streamed.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal("succeeded", (await DistributedCluster.WaitFinished(client, longJobId, TimeSpan.FromMinutes(1))).GetProperty("status").GetString());
 
         var job = await DistributedCluster.WaitFinished(client, jobId, TimeSpan.FromMinutes(2));
         Assert.True(job.GetProperty("status").GetString() == "succeeded", $"{job}\n{cluster.Logs()}");

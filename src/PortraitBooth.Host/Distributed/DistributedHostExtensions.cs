@@ -2,6 +2,7 @@ using System.Net;
 using MassTransit;
 using Orleans.Configuration;
 using Orleans.Storage;
+using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Grains;
 using PortraitBooth.Abstractions.Storage;
@@ -26,6 +27,8 @@ public static class DistributedHostExtensions
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions(settings.Redis)));
         builder.Services.AddSingleton<IResultStore>(sp => new RedisResultStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix));
         builder.Services.AddSingleton<IBlobStore>(sp => new RedisBlobStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix));
+        builder.Services.AddSingleton<IJobEvents>(sp => new RedisJobEvents(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix,
+            sp.GetRequiredService<ILogger<RedisJobEvents>>()));
         builder.Services.AddHealthChecks()
             .AddCheck<RedisReadinessCheck>("redis", tags: [ReadinessCheck.Tag])
             .AddCheck<BrokerReadinessCheck>("rabbitmq", tags: [ReadinessCheck.Tag]);
