@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using PortraitBooth.Testing;
 
@@ -55,18 +54,5 @@ internal static class ApiClient
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         return problem.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : "";
-    }
-
-    /// <summary>Follows the events stream to its end; returns every (event type, data) pair.</summary>
-    public static async Task<List<(string Type, JsonElement Data)>> FollowEvents(HttpClient client, string jobId, CancellationToken cancellationToken)
-    {
-        using var response = await client.GetAsync($"/v1/generations/{jobId}/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var events = new List<(string, JsonElement)>();
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
-            events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
-        return events;
     }
 }

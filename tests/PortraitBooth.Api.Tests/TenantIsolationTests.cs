@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using PortraitBooth.Testing;
 
 namespace PortraitBooth.Api.Tests;
 
@@ -18,7 +19,7 @@ public sealed class TenantIsolationTests(HostFixture host) : IClassFixture<HostF
         var identityId = (await ApiClient.CreateIdentity(owner)).GetProperty("id").GetString()!;
         var jobId = (await ApiClient.Submit(owner, new { prompt = "a photo of a man", identities = new[] { identityId }, steps = 2 }))
             .GetProperty("id").GetString()!;
-        Assert.Equal("succeeded", (await ApiClient.FollowEvents(owner, jobId, ct))[^1].Type);
+        Assert.Equal("succeeded", (await EventStream.Follow(owner, jobId, ct))[^1].Type);
 
         await ApiClient.ExpectProblem(await other.GetAsync($"/v1/identities/{identityId}", ct), HttpStatusCode.NotFound);
         await ApiClient.ExpectProblem(await other.DeleteAsync($"/v1/identities/{identityId}", ct), HttpStatusCode.NotFound);

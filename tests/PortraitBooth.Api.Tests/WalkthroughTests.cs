@@ -7,6 +7,7 @@ using PortraitBooth.Inference.Packs;
 using PortraitBooth.Inference.Sampling;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using PortraitBooth.Testing;
 
 namespace PortraitBooth.Api.Tests;
 
@@ -42,7 +43,7 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         var queued = await ApiClient.Submit(client, new { prompt = "a photo of a man", identities = new[] { identityId }, seed = 3 });
 
         // Pushed progress: every one of the 50 steps, in order, then the final state.
-        var stepEvents = await ApiClient.FollowEvents(client, queued.GetProperty("id").GetString()!, ct);
+        var stepEvents = await EventStream.Follow(client, queued.GetProperty("id").GetString()!, ct);
         Assert.Equal("queued", stepEvents[0].Data.GetProperty("status").GetString());
         Assert.Equal("succeeded", stepEvents[^1].Type);
         Assert.All(stepEvents[..^1], e => Assert.Equal("progress", e.Type));
@@ -50,7 +51,7 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         Assert.Equal(Enumerable.Range(1, 50), steps);
         Assert.Equal(50, stepEvents[^1].Data.GetProperty("progress").GetProperty("step").GetInt32());
 
-        var events = await ApiClient.FollowEvents(client, jobId, ct);
+        var events = await EventStream.Follow(client, jobId, ct);
         Assert.Equal("succeeded", events[^1].Type);
         Assert.All(events[..^1], e => Assert.Equal("progress", e.Type));
         var final = events[^1].Data;
@@ -128,11 +129,11 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         var identityId = (await ApiClient.CreateIdentity(client)).GetProperty("id").GetString()!;
         var body = new { prompt = "a photo of a man", identities = new[] { identityId }, seed = 11 };
         // One warm-up so that both sides run on opened sessions.
-        await ApiClient.FollowEvents(client, (await ApiClient.Submit(client, body)).GetProperty("id").GetString()!, ct);
+        await EventStream.Follow(client, (await ApiClient.Submit(client, body)).GetProperty("id").GetString()!, ct);
 
         var clock = Stopwatch.StartNew();
         var job = await ApiClient.Submit(client, body);
-        var events = await ApiClient.FollowEvents(client, job.GetProperty("id").GetString()!, ct);
+        var events = await EventStream.Follow(client, job.GetProperty("id").GetString()!, ct);
         var api = clock.Elapsed;
         Assert.Equal("succeeded", events[^1].Type);
         var sampling = events[^1].Data.GetProperty("timings").GetProperty("sampling_seconds").GetDouble();

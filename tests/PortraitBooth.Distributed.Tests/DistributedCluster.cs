@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using PortraitBooth.Testing;
 using StackExchange.Redis;
@@ -115,19 +114,6 @@ public sealed class DistributedCluster : IAsyncDisposable
             if (job.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" || clock.Elapsed > timeout) return job;
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>The job's server-sent events, from the first to the final one (the server closes the stream).</summary>
-    public static async Task<List<(string Type, JsonElement Data)>> FollowEvents(HttpClient client, string jobId, CancellationToken cancellationToken)
-    {
-        using var response = await client.GetAsync($"/v1/generations/{jobId}/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var events = new List<(string, JsonElement)>();
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
-            events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
-        return events;
     }
 
     public static async Task<JsonElement> Expect(HttpResponseMessage response, HttpStatusCode status)

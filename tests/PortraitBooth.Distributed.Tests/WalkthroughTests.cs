@@ -29,7 +29,7 @@ public sealed class WalkthroughTests(GeneratedPacks packs, ConvertedFaceModels f
 
         // Progress pushed from the gpu silo through Redis pub/sub to the api silo's stream: steps 1..8 in order, then the end.
         var streamed = Stopwatch.StartNew();
-        var events = await DistributedCluster.FollowEvents(client, jobId, ct);
+        var events = await EventStream.Follow(client, jobId, ct);
         Assert.True(events.Count > 0 && events[^1].Type == "succeeded", $"{string.Join("\n", events.Select(e => $"{e.Type} {e.Data}"))}\n{cluster.Logs()}");
         Assert.Equal("queued", events[0].Data.GetProperty("status").GetString());
         Assert.All(events[..^1], e => Assert.Equal("progress", e.Type));
