@@ -28,9 +28,9 @@ ensure_service_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
 }
 
+# Starts Redis on PORT (default: a free one) with its data in DIR (default: the services folder's redis/).
 _pb_start_redis() {
-  local port dir="$PB_SERVICES_DIR/redis"
-  port=$(_pb_free_port)
+  local port="${1:-$(_pb_free_port)}" dir="${2:-$PB_SERVICES_DIR/redis}"
   mkdir -p "$dir"
   # appendfsync always: a restarted Redis has every acknowledged write (the restart tests rely on it).
   redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' \
@@ -61,6 +61,15 @@ _pb_start_rabbit() {
   PB_RABBIT_PORT=$(_pb_free_port)
   PB_RABBIT_DIST_PORT=$(_pb_free_port)
   PB_RABBIT_NODE="pbtest$$@localhost"
+  # The node's name and ports, for restart_test_service (run by the restart tests in another shell).
+  printf 'PB_SERVICES_DIR=%q\nPB_RABBIT_NODE=%q\nPB_RABBIT_PORT=%q\nPB_RABBIT_DIST_PORT=%q\n' \
+    "$PB_SERVICES_DIR" "$PB_RABBIT_NODE" "$PB_RABBIT_PORT" "$PB_RABBIT_DIST_PORT" > "$dir/node.env"
+  _pb_launch_rabbit
+}
+
+# Launches the node described by PB_RABBIT_* and waits until it has booted.
+_pb_launch_rabbit() {
+  local dir="$PB_SERVICES_DIR/rabbit"
   ( _pb_rabbit_env; /usr/lib/rabbitmq/bin/rabbitmq-server -detached ) >/dev/null 2>&1 || return 1
   # await_startup fails at once while the detached node has not registered with epmd yet: ask again until a deadline.
   local deadline=$((SECONDS + 90))
@@ -72,6 +81,52 @@ _pb_start_rabbit() {
     sleep 1
   done
   export PORTRAITBOOTH_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$PB_RABBIT_PORT/" PORTRAITBOOTH_TEST_RABBITMQ_HOME="$dir"
+}
+
+# For the restart tests, from any shell that has the PORTRAITBOOTH_TEST_* variables (source this file first):
+#   test_service stop|start redis|rabbitmq
+# stop: Redis SHUTDOWN (its append-only file is fsynced on every write) / RabbitMQ's graceful node shutdown.
+# start: the same service again on the same port with the same data folder, so durable state survives.
+test_service() {
+  local action="$1" service="$2"
+  case "$service" in
+    redis)
+      local port="${PORTRAITBOOTH_TEST_REDIS##*:}"
+      case "$action" in
+        stop) redis-cli -p "$port" shutdown >/dev/null 2>&1
+              local deadline=$((SECONDS + 20))
+              while redis-cli -p "$port" ping >/dev/null 2>&1; do
+                [ "$SECONDS" -ge "$deadline" ] && { echo "services: Redis still answers on $port" >&2; return 1; }
+                sleep 0.1
+              done ;;
+        start) _pb_start_redis "$port" "$PORTRAITBOOTH_TEST_REDIS_DIR" ;;
+        *) return 2 ;;
+      esac ;;
+    rabbitmq)
+      # shellcheck disable=SC1091
+      source "$PORTRAITBOOTH_TEST_RABBITMQ_HOME/node.env" || return 1
+      case "$action" in
+        stop) ( _pb_rabbit_env; timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$PB_RABBIT_NODE" shutdown ) >/dev/null ;;
+        start) _pb_launch_rabbit ;;
+        *) return 2 ;;
+      esac ;;
+    *) return 2 ;;
+  esac
+}
+
+# Messages ready in a RabbitMQ queue of the test broker (for the restart tests): test_queue_depth QUEUE
+test_queue_depth() {
+  # shellcheck disable=SC1091
+  source "$PORTRAITBOOTH_TEST_RABBITMQ_HOME/node.env" || return 1
+  ( _pb_rabbit_env; timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$PB_RABBIT_NODE" -q list_queues name messages_ready ) |
+    awk -v q="$1" '$1 == q { print $2; found = 1 } END { if (!found) print 0 }'
+}
+
+# Empties a RabbitMQ queue of the test broker, if it exists (messages left by an aborted test): test_queue_purge QUEUE
+test_queue_purge() {
+  # shellcheck disable=SC1091
+  source "$PORTRAITBOOTH_TEST_RABBITMQ_HOME/node.env" || return 1
+  ( _pb_rabbit_env; timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$PB_RABBIT_NODE" -q purge_queue "$1" ) >/dev/null 2>&1 || true
 }
 
 stop_test_services() {
