@@ -12,8 +12,8 @@ public sealed record AnalyzedUpload(byte[] StoredJpeg, float[] FaceBox, int Face
 
 /// <summary>
 /// The face work of an upload, on the API's CPU: decode under <see cref="ImageDecoding"/>'s limits, scale down to the
-/// stored size, find the largest face (<see cref="FaceAnalyzer"/>), compute φ with the default pack's face encoder
-/// (<see cref="FaceEmbedder"/> with <see cref="AlignedFaceInput"/>), and re-encode the photo. The face box is in the
+/// stored size, compute φ of the largest face with the default pack's face encoder (<see cref="FaceEmbedder"/> with
+/// <see cref="AlignedFaceInput"/>, which detects and aligns it once and reports its box), and re-encode the photo. The face box is in the
 /// stored photo's pixels. At most <see cref="PortraitBoothApiOptions.MaxConcurrentFaceWork"/> uploads run at once.
 /// </summary>
 public sealed class FaceWork(PackRegistry packs, IOptions<PortraitBoothApiOptions> options)
@@ -46,13 +46,12 @@ public sealed class FaceWork(PackRegistry packs, IOptions<PortraitBoothApiOption
         }
 
         var pack = packs.Default;
-        var analyzer = new FaceAnalyzer(packs.FaceModels);
-        var (face, facesFound) = analyzer.Largest(photo, name);
         var embedding = pack.Embedder.Embed(photo, name);
 
         using var stored = new MemoryStream();
         photo.Save(stored, new JpegEncoder { Quality = 92 });
-        float[] box = [face.Box.X, face.Box.Y, face.Box.Width, face.Box.Height];
-        return new AnalyzedUpload(stored.ToArray(), box, facesFound, pack.FaceEncoderId, embedding.Values);
+        var face = embedding.FaceBox;
+        float[] box = [face.X, face.Y, face.Width, face.Height];
+        return new AnalyzedUpload(stored.ToArray(), box, embedding.FacesFound, pack.FaceEncoderId, embedding.Values);
     }
 }

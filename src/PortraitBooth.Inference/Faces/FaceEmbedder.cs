@@ -5,8 +5,8 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>φ(face) of a photo's largest face, and how many faces the photo held.</summary>
-public sealed record FaceEmbedding(float[] Values, int FacesFound);
+/// <summary>φ(face) of a photo's largest face, where that face is in the photo, and how many faces the photo held.</summary>
+public sealed record FaceEmbedding(float[] Values, int FacesFound, RectangleF FaceBox);
 
 /// <summary>φ(face): the pack's face encoder applied to the face input of a photo.</summary>
 public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
@@ -19,7 +19,7 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
     public FaceEmbedding Embed(Image<Rgb24> photo, string photoName = "photo")
     {
         var preprocessing = pack.Manifest.Face;
-        var (face, facesFound) = faceInput.Prepare(photo, photoName, preprocessing);
+        var (face, facesFound, faceBox) = faceInput.Prepare(photo, photoName, preprocessing);
         var spec = pack.Spec(PackModels.FaceEncoder);
         var input = spec.Inputs["face"];
         var output = spec.Outputs["embedding"];
@@ -28,6 +28,6 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
         face.CopyTo(inputBuffer.Floats);
         Interlocked.Increment(ref _runs);
         OnnxRun.Run(pack.Session(PackModels.FaceEncoder), [(input.Name, inputBuffer)], [(output.Name, outputBuffer)]);
-        return new FaceEmbedding(outputBuffer.Floats.ToArray(), facesFound);
+        return new FaceEmbedding(outputBuffer.Floats.ToArray(), facesFound, faceBox);
     }
 }

@@ -5,8 +5,8 @@ using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>The face encoder's input for one photo, and how many faces the photo held (the largest is used).</summary>
-public sealed record PreparedFace(float[] Tensor, int FacesFound);
+/// <summary>The face encoder's input for one photo, the photo region it came from, and how many faces the photo held (the largest is used).</summary>
+public sealed record PreparedFace(float[] Tensor, int FacesFound, RectangleF FaceBox);
 
 /// <summary>
 /// Turns a photo into the face encoder's input (a planar [3,H,W] tensor) as the pack's preprocessing says.
@@ -35,7 +35,7 @@ public sealed class AlignedFaceInput(FaceAnalyzer analyzer) : IFaceInput
         if (preprocessing.Width != preprocessing.Height)
             throw new PackException($"pack.json: face input {preprocessing.Width}x{preprocessing.Height} must be square for template alignment");
         using var aligned = FaceAnalyzer.Align(photo, landmarks, template, preprocessing.Width);
-        return new PreparedFace(FaceTensor.FromCrop(aligned, preprocessing), faces.Count);
+        return new PreparedFace(FaceTensor.FromCrop(aligned, preprocessing), faces.Count, largest.Box);
     }
 }
 
@@ -49,6 +49,6 @@ public sealed class CenterCropFaceInput : IFaceInput
         var side = Math.Min(photo.Width, photo.Height);
         var square = new Rectangle((photo.Width - side) / 2, (photo.Height - side) / 2, side, side);
         using var crop = photo.Clone(c => c.Crop(square).Resize(preprocessing.Width, preprocessing.Height));
-        return new PreparedFace(FaceTensor.FromCrop(crop, preprocessing), 1);
+        return new PreparedFace(FaceTensor.FromCrop(crop, preprocessing), 1, square);
     }
 }
