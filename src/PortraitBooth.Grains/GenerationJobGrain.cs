@@ -41,7 +41,7 @@ public sealed class GenerationJobGrain(
         }
 
         state.State = job;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         if (admission.Decision == AdmissionDecision.Dispatch) await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
         return (Snapshot(), admission);
     }
@@ -57,7 +57,7 @@ public sealed class GenerationJobGrain(
         S.Attempt = Math.Max(S.Attempt + 1, attempt);
         S.StartedAt ??= DateTimeOffset.UtcNow;
         _step = 0;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         Publish();
         return S.Attempt;
     }
@@ -115,9 +115,32 @@ public sealed class GenerationJobGrain(
     private async Task Finish()
     {
         S.FinishedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         Publish();
-        await GrainFactory.GetGrain<ITenantGrain>(S.Spec!.TenantId).JobEnded(JobId);
+        await TellTenantJobEnded();
+    }
+
+    /// <summary>
+    /// The tenant frees this job's slot and dispatches its queued jobs. A lost notification would strand those jobs,
+    /// so a failure (e.g. the tenant's state store briefly unreachable) is retried with back-off for about two minutes.
+    /// </summary>
+    private async Task TellTenantJobEnded()
+    {
+        var tenant = GrainFactory.GetGrain<ITenantGrain>(S.Spec!.TenantId);
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var deadline = DateTimeOffset.UtcNow.AddMinutes(2); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks)))
+        {
+            try
+            {
+                await tenant.JobEnded(JobId);
+                return;
+            }
+            catch (Exception e) when (DateTimeOffset.UtcNow + delay < deadline)
+            {
+                logger.LogWarning(e, "Job {Job}: telling tenant it ended failed; retrying in {Delay}", JobId, delay);
+                await Task.Delay(delay);
+            }
+        }
     }
 
     private void Publish() => events.Publish(new JobEvent(JobId, S.Spec!.TenantId, S.Status, _step, TotalSteps(S.Spec)));

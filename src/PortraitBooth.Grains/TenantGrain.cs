@@ -27,7 +27,7 @@ public sealed class TenantGrain(
         S.Quotas = quotas;
         S.CreatedAt = DateTimeOffset.UtcNow;
         var key = AddKey("default");
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         return key;
     }
 
@@ -44,7 +44,7 @@ public sealed class TenantGrain(
     {
         RequireExists();
         var key = AddKey(label);
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         return key;
     }
 
@@ -54,7 +54,7 @@ public sealed class TenantGrain(
         if (key is null) return false;
         if (key.Revoked) return true;
         key.Revoked = true;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         return true;
     }
 
@@ -73,7 +73,7 @@ public sealed class TenantGrain(
         RequireExists();
         S.Quotas = quotas;
         var started = StartQueuedJobs();
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         await Dispatch(started);
     }
 
@@ -82,7 +82,7 @@ public sealed class TenantGrain(
         RequireExists();
         S.Suspended = true;
         S.SuspendedReason = reason;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
     }
 
     public async Task Resume()
@@ -90,7 +90,7 @@ public sealed class TenantGrain(
         RequireExists();
         S.Suspended = false;
         S.SuspendedReason = null;
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
     }
 
     public async Task<Admission> Admit(string jobId, int images)
@@ -126,7 +126,7 @@ public sealed class TenantGrain(
             S.Queue.Add(jobId);
             decision = AdmissionDecision.Queued;
         }
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         return new Admission(decision);
     }
 
@@ -135,7 +135,7 @@ public sealed class TenantGrain(
         var changed = S.InFlight.Remove(jobId) | S.Queue.Remove(jobId);
         if (!changed) return;
         var started = StartQueuedJobs();
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         await Dispatch(started);
     }
 
@@ -145,13 +145,13 @@ public sealed class TenantGrain(
         if (S.Identities.Contains(identityId)) return true;
         if (S.Identities.Count >= S.Quotas.MaxIdentities) return false;
         S.Identities.Add(identityId);
-        await state.WriteStateAsync();
+        await state.WriteOrDeactivate(this);
         return true;
     }
 
     public async Task RemoveIdentity(string identityId)
     {
-        if (S.Identities.Remove(identityId)) await state.WriteStateAsync();
+        if (S.Identities.Remove(identityId)) await state.WriteOrDeactivate(this);
     }
 
     public Task<IReadOnlyList<string>> Identities() => Task.FromResult<IReadOnlyList<string>>(S.Identities.Order(StringComparer.Ordinal).ToList());
