@@ -8,6 +8,16 @@ public sealed record GenerationRequest
 {
     public required string Prompt { get; init; }
     public IReadOnlyList<float[]> Faces { get; init; } = [];
+    /// <summary>
+    /// Multi-subject (MultiDiffusion) regions in output pixels, one per face in identity-token order. Null: two or
+    /// more faces use the default layout; one face is single-subject sampling.
+    /// </summary>
+    public IReadOnlyList<SubjectBox>? Boxes { get; init; }
+    /// <summary>
+    /// An expression word per face (a null entry: none), inserted before that face's identity token when the
+    /// prompt has no expression word there already. Null: none for any face.
+    /// </summary>
+    public IReadOnlyList<string?>? Expressions { get; init; }
     public string NegativePrompt { get; init; } = "";
     public ulong Seed { get; init; }
     public int Steps { get; init; } = 50;
@@ -19,6 +29,9 @@ public sealed record GenerationRequest
     /// <summary>Fused identity rows known from earlier requests (e.g. an identity's cache); null fuses every row.</summary>
     public IFusedTokenCache? FusedTokens { get; init; }
 }
+
+/// <summary>A subject's region in output pixels: left, top, width, height.</summary>
+public sealed record SubjectBox(int X, int Y, int Width, int Height);
 
 public enum CfgMode { Batched, Sequential }
 
