@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Abstractions.Events;
+using PortraitBooth.Abstractions.Telemetry;
 
 namespace PortraitBooth.Grains;
 
@@ -37,11 +38,13 @@ public sealed class GenerationJobGrain(
         {
             // Nothing is kept, so a later submit under the same id asks for admission again.
             var refused = new JobState { Spec = spec, Status = JobStatus.Failed, Error = admission.Reason, CreatedAt = job.CreatedAt };
+            PlatformMetrics.JobRefused(spec.TenantId);
             return (Snapshot(refused), admission);
         }
 
         state.State = job;
         await state.WriteOrDeactivate(this);
+        PlatformMetrics.JobSubmitted(spec.TenantId);
         if (admission.Decision == AdmissionDecision.Dispatch) await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
         return (Snapshot(), admission);
     }
@@ -116,6 +119,7 @@ public sealed class GenerationJobGrain(
     {
         S.FinishedAt = DateTimeOffset.UtcNow;
         await state.WriteOrDeactivate(this);
+        PlatformMetrics.JobEnded(S.Spec!.TenantId, S.Status);
         Publish();
         await TellTenantJobEnded();
     }

@@ -1,4 +1,5 @@
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Telemetry;
 
 namespace PortraitBooth.Grains;
 
@@ -47,9 +48,11 @@ public sealed class IdentityGrain(
         if (state.State.Record is not null && state.State.Embeddings.TryGetValue(faceEncoderId, out var embedding))
         {
             _embeddingHits++;
+            PlatformMetrics.IdentityCacheLookup(PlatformMetrics.EmbeddingCache, hit: true);
             return Task.FromResult<float[]?>(embedding);
         }
         _embeddingMisses++;
+        PlatformMetrics.IdentityCacheLookup(PlatformMetrics.EmbeddingCache, hit: false);
         return Task.FromResult<float[]?>(null);
     }
 
@@ -60,8 +63,13 @@ public sealed class IdentityGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity) =>
-        Task.FromResult(state.State.Record is not null && _fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused) ? fused : null);
+    public Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity)
+    {
+        if (state.State.Record is null) return Task.FromResult<float[]?>(null);
+        var hit = _fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused);
+        PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit);
+        return Task.FromResult(hit ? fused : null);
+    }
 
     public async Task PutFusedToken(string packId, int[] tokenIdsThroughIdentity, float[] fused)
     {

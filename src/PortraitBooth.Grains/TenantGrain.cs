@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Telemetry;
 
 namespace PortraitBooth.Grains;
 
@@ -18,6 +19,18 @@ public sealed class TenantGrain(
     private readonly RequestRateWindow _requests = new();
     private TenantState S => state.State;
     private string TenantId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Exists) ReportJobs();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        PlatformMetrics.TenantDeactivated(TenantId);
+        return Task.CompletedTask;
+    }
 
     public async Task<IssuedKey> Create(string name, TenantQuotas quotas)
     {
@@ -74,6 +87,7 @@ public sealed class TenantGrain(
         S.Quotas = quotas;
         var started = StartQueuedJobs();
         await state.WriteOrDeactivate(this);
+        ReportJobs();
         await Dispatch(started);
     }
 
@@ -127,6 +141,7 @@ public sealed class TenantGrain(
             decision = AdmissionDecision.Queued;
         }
         await state.WriteOrDeactivate(this);
+        ReportJobs();
         return new Admission(decision);
     }
 
@@ -136,6 +151,7 @@ public sealed class TenantGrain(
         if (!changed) return;
         var started = StartQueuedJobs();
         await state.WriteOrDeactivate(this);
+        ReportJobs();
         await Dispatch(started);
     }
 
@@ -167,6 +183,9 @@ public sealed class TenantGrain(
         });
         return new IssuedKey(keyId, ApiKeyFormat.Format(TenantId, keyId, secret));
     }
+
+    /// <summary>Queue depth and slots in use, for the metrics (called after every stored change of either).</summary>
+    private void ReportJobs() => PlatformMetrics.TenantJobsNow(TenantId, S.Queue.Count, S.InFlight.Count);
 
     /// <summary>Moves queued jobs into free slots (in state); the caller writes state, then dispatches them.</summary>
     private List<string> StartQueuedJobs()

@@ -5,6 +5,7 @@ using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api;
 using PortraitBooth.Grains;
 using PortraitBooth.Host.Distributed;
+using PortraitBooth.Host.Telemetry;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Worker;
 using PortraitBooth.Worker.Messaging;
@@ -35,13 +36,21 @@ public static class HostExtensions
         else
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
-                .AddMemoryGrainStorage(GrainStorage.Name));
+                .AddMemoryGrainStorage(GrainStorage.Name)
+                .AddActivityPropagation());
 
         builder.Services.AddPortraitBoothApi(builder.Configuration);
         builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
 
         // One pack registry and one pair of stores serve the API and the worker alike.
-        builder.Services.AddPortraitBoothWorker(worker => section.Bind(worker));
+        // This process in metrics and traces: silos on one machine differ by port.
+        var instance = $"{Environment.MachineName}:{host.Silo.Port}";
+        builder.AddPortraitBoothTelemetry(host.Telemetry, instance);
+        builder.Services.AddPortraitBoothWorker(worker =>
+        {
+            worker.WorkerName = instance;
+            section.Bind(worker);
+        });
         // Embedded: grains, worker and API share one process, so job events travel through in-process channels.
         // Distributed: Redis pub/sub (AddDistributedSilo), so any api silo streams the steps of any gpu silo.
         if (!distributed) builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());

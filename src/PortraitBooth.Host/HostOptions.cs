@@ -1,4 +1,5 @@
 using PortraitBooth.Host.Distributed;
+using PortraitBooth.Host.Telemetry;
 
 namespace PortraitBooth.Host;
 
@@ -23,6 +24,8 @@ public sealed class PortraitBoothHostOptions
     public bool BootstrapTenant { get; set; } = true;
 
     public SiloSettings Silo { get; set; } = new();
+
+    public TelemetrySettings Telemetry { get; set; } = new();
 
     /// <summary>Set by the host when no admin key was configured and it made one for this run (then printed at start-up).</summary>
     public bool GeneratedAdminKey { get; set; }

@@ -1,4 +1,5 @@
 using PortraitBooth.Api;
+using PortraitBooth.Host.Telemetry;
 
 namespace PortraitBooth.Host;
 
@@ -16,6 +17,7 @@ public static class PortraitBoothHost
             app.MapPortraitBoothHealth(); // a gpu-only silo serves no API, only its probes
         else
             app.MapPortraitBoothApi();
+        app.MapPortraitBoothMetrics(options.Telemetry); // every role: a gpu silo's metrics are its own
         return app;
     }
 }

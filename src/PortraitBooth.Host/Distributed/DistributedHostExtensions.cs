@@ -45,6 +45,7 @@ public static class DistributedHostExtensions
                     // Orleans' own serializer: the state types are [GenerateSerializer] records with lists.
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
+            silo.AddActivityPropagation();
             if (settings.FastFailureDetection) silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
             if (!settings.IsApi) silo.Services.PostConfigure<GrainTypeOptions>(GrainlessSilo.RemovePortraitBoothGrains);
         });

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using PortraitBooth.Inference.Diagnostics;
 using PortraitBooth.Inference.Onnx;
 using PortraitBooth.Inference.Packs;
 using SixLabors.ImageSharp;
@@ -18,6 +20,8 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
 
     public FaceEmbedding Embed(Image<Rgb24> photo, string photoName = "photo")
     {
+        using var activity = InferenceTelemetry.Source.StartActivity("face analysis");
+        var start = Stopwatch.GetTimestamp();
         var preprocessing = pack.Manifest.Face;
         var (face, facesFound, faceBox) = faceInput.Prepare(photo, photoName, preprocessing);
         var spec = pack.Spec(PackModels.FaceEncoder);
@@ -28,6 +32,7 @@ public sealed class FaceEmbedder(ModelPack pack, IFaceInput faceInput)
         face.CopyTo(inputBuffer.Floats);
         Interlocked.Increment(ref _runs);
         OnnxRun.Run(pack.Session(PackModels.FaceEncoder), [(input.Name, inputBuffer)], [(output.Name, outputBuffer)]);
+        InferenceTelemetry.FaceAnalysisDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, InferenceTelemetry.Pack(pack.Manifest.Name));
         return new FaceEmbedding(outputBuffer.Floats.ToArray(), facesFound, faceBox);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PortraitBooth.Inference.Conditioning;
+using PortraitBooth.Inference.Diagnostics;
 using PortraitBooth.Inference.Onnx;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Inference.Randomness;
@@ -43,28 +44,42 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
         RequestLimits.Check(request, manifest);
         var clock = Stopwatch.StartNew();
         var timer = new OnnxTimer();
+        var packTag = InferenceTelemetry.Pack(manifest.Name);
+        using var generating = InferenceTelemetry.Source.StartActivity("generate image");
+        generating?.SetTag(InferenceTelemetry.PackTag, manifest.Name);
+        generating?.SetTag("portraitbooth.steps", request.Steps);
 
-        var conditional = _conditioning.Build(request.Prompt, request.Faces, timer, request.FusedTokens);
-        var unconditional = _conditioning.Build(request.NegativePrompt, [], timer);
+        PromptConditioning conditional, unconditional;
+        using (InferenceTelemetry.Source.StartActivity("encode prompt"))
+        {
+            conditional = _conditioning.Build(request.Prompt, request.Faces, timer, request.FusedTokens);
+            unconditional = _conditioning.Build(request.NegativePrompt, [], timer);
+        }
         var scheduler = SchedulerFactory.Create(manifest.Scheduler, request.Steps);
         var (latentHeight, latentWidth) = (request.Height / manifest.Latent.VaeScale, request.Width / manifest.Latent.VaeScale);
         var latent = new float[manifest.Latent.Channels * latentHeight * latentWidth];
         InitialNoise(request.Seed, scheduler.InitNoiseSigma, latent);
 
+        using (InferenceTelemetry.Source.StartActivity("sampling"))
         using (var guidance = GuidedUnet.Create(request.Cfg, pack, latentHeight, latentWidth, timer))
         {
             guidance.SetConditioning(unconditional.Values, conditional.Values);
             for (var step = 0; step < request.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var stepStart = Stopwatch.GetTimestamp();
                 var prediction = guidance.Predict(latent, scheduler.InputScale(step), scheduler.Timesteps[step], request.Guidance);
                 scheduler.Step(prediction, step, latent);
+                InferenceTelemetry.StepDuration.Record(Stopwatch.GetElapsedTime(stepStart).TotalSeconds, packTag);
                 progress?.Report(new SamplingProgress(step + 1, request.Steps, scheduler.Timesteps[step]));
             }
         }
 
-        var image = _decoder.Decode(latent, latentHeight, latentWidth, timer);
+        Image<Rgb24> image;
+        using (InferenceTelemetry.Source.StartActivity("decode"))
+            image = _decoder.Decode(latent, latentHeight, latentWidth, timer);
         clock.Stop();
+        InferenceTelemetry.ImageDuration.Record(clock.Elapsed.TotalSeconds, packTag);
         return new GenerationResult(image, latent, conditional, clock.Elapsed, timer.Total, timer.Calls);
     }
 

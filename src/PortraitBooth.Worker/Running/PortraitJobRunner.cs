@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Abstractions.Events;
+using PortraitBooth.Abstractions.Telemetry;
 using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
@@ -32,17 +34,27 @@ public sealed class PortraitJobRunner(
     /// <param name="finalTry">No retry follows: an unexpected error fails the job (and still propagates, so the message is kept in the error queue).</param>
     public async Task<JobRunOutcome> Run(string jobId, int attempt, CancellationToken cancellationToken = default, bool finalTry = false)
     {
+        using var activity = PlatformTracing.Source.StartActivity("run job");
+        activity?.SetTag("portraitbooth.job", jobId);
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
         if (await job.Start(attempt) is not { } started) return JobRunOutcome.Skipped;
         attempt = started;
         var spec = (await job.Get())!.Spec;
+        activity?.SetTag("portraitbooth.tenant", spec.TenantId);
+        activity?.SetTag("portraitbooth.attempt", attempt);
+        using var inFlight = PlatformMetrics.WorkerJobRunning(options.Value.WorkerName);
         var keys = new List<string>();
         try
         {
             var pack = packs.Get(spec.Pack);
             var identities = spec.IdentityIds.Select(id => grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(spec.TenantId, id))).ToList();
-            var faces = await FaceEmbeddings(spec, pack, identities);
-            var fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, IdsThroughIdentities(pack, spec.Prompt));
+            IReadOnlyList<float[]> faces;
+            IdentityFusedTokens fusedTokens;
+            using (PlatformTracing.Source.StartActivity("conditioning"))
+            {
+                faces = await FaceEmbeddings(spec, pack, identities);
+                fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, IdsThroughIdentities(pack, spec.Prompt));
+            }
 
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             double samplingSeconds = 0;
@@ -61,7 +73,8 @@ public sealed class PortraitJobRunner(
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
                     samplingSeconds += generated.Total.TotalSeconds;
                     var key = StoreKeys.Result(spec.TenantId, jobId, attempt, i);
-                    await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
+                    using (PlatformTracing.Source.StartActivity("store result"))
+                        await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
                     keys.Add(key);
                 }
             }
@@ -76,12 +89,14 @@ public sealed class PortraitJobRunner(
         {
             // The job grain said cancelled (the worker itself is not shutting down): nothing to report back.
             logger.LogInformation("Job {Job} attempt {Attempt}: cancelled while running", jobId, attempt);
+            activity?.SetTag("portraitbooth.outcome", "cancelled");
             await DeleteResults(keys);
             return JobRunOutcome.Cancelled;
         }
         catch (Exception e) when (IsRequestError(e))
         {
             logger.LogWarning("Job {Job} attempt {Attempt} failed: {Error}", jobId, attempt, e.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             await DeleteResults(keys);
             await job.Fail(attempt, e.Message);
             return JobRunOutcome.Failed;
@@ -89,6 +104,7 @@ public sealed class PortraitJobRunner(
         catch (Exception e) when (finalTry && !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Job {Job} attempt {Attempt} failed and will not be retried", jobId, attempt);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             await DeleteResults(keys);
             await job.Fail(attempt, "the job failed after its retries: " + e.Message);
             throw;

@@ -1,0 +1,21 @@
+using OpenTelemetry.Exporter;
+
+namespace PortraitBooth.Host.Telemetry;
+
+/// <summary>Section <c>PortraitBooth:Telemetry</c>: where metrics and traces go (docs/observability.md).</summary>
+public sealed class TelemetrySettings
+{
+    /// <summary>Serve the Prometheus scrape endpoint <see cref="HostTelemetry.MetricsPath"/> (default on).</summary>
+    public bool Prometheus { get; set; } = true;
+
+    public OtlpSettings Otlp { get; set; } = new();
+}
+
+/// <summary>The OTLP exporter of metrics, traces and logs; off while <see cref="Endpoint"/> is empty (the default).</summary>
+public sealed class OtlpSettings
+{
+    /// <summary>The collector, e.g. <c>http://127.0.0.1:4317</c> (gRPC) or <c>http://127.0.0.1:4318</c> (HTTP, signal paths appended).</summary>
+    public string Endpoint { get; set; } = "";
+
+    public OtlpExportProtocol Protocol { get; set; } = OtlpExportProtocol.Grpc;
+}
