@@ -18,9 +18,9 @@ namespace PortraitBooth.Api.Tests;
 
 /// <summary>
 /// The real host (silo + API + embedded worker) started in-process once per test class, with Kestrel on a loopback
-/// port, pointed at the generated tiny pack and the converted face models.
+/// port, pointed at the generated tiny pack and the converted face models. Subclasses add settings or services.
 /// </summary>
-public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) : IAsyncLifetime
+public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -32,7 +32,13 @@ public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceMo
     public string FaceModels => faceModels.Directory;
     public WebApplication App => _app!;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Command-line settings after the defaults (a later one wins).</summary>
+    protected virtual IEnumerable<string> Settings => [];
+
+    /// <summary>Services of this fixture's host, added after the host's own.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder) { }
+
+    public virtual async ValueTask InitializeAsync()
     {
         string[] args =
         [
@@ -46,13 +52,13 @@ public sealed class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceMo
             $"--PortraitBooth:Silo:GatewayPort={FreePort()}",
             $"--PortraitBooth:Silo:ClusterId=test-{Guid.NewGuid():N}",
         ];
-        _app = PortraitBoothHost.Build(args);
+        _app = PortraitBoothHost.Build([.. args, .. Settings], Configure);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_app is null) return;
         await _app.StopAsync(CancellationToken.None);
