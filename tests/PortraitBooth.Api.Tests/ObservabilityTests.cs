@@ -53,8 +53,8 @@ public sealed class ObservabilityTests(TracedHostFixture host) : IClassFixture<T
         Assert.Equal(1, Delta("portraitbooth_identity_cache_lookups_total", ("cache", "fused_token"), ("result", "hit")));
 
         // API latency: ASP.NET Core's request duration, by route.
-        Assert.True(Delta("http_server_request_duration_seconds_count", ("http_route", "/v1/generations"), ("http_request_method", "POST")) >= 2);
-        Assert.True(Delta("http_server_request_duration_seconds_count", ("http_route", "/v1/identities"), ("http_request_method", "POST")) >= 1);
+        Assert.True(Delta("http_server_request_duration_seconds_count", ("http_route", "/v1/generations/"), ("http_request_method", "POST")) >= 2);
+        Assert.True(Delta("http_server_request_duration_seconds_count", ("http_route", "/v1/identities/"), ("http_request_method", "POST")) >= 1);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class ObservabilityTests(TracedHostFixture host) : IClassFixture<T
         Assert.NotNull(run);
 
         var trace = host.Spans.Snapshot().Where(s => s.TraceId == run.TraceId).ToList();
-        var request = Assert.Single(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName == "POST /v1/generations");
+        var request = Assert.Single(trace, s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName == "POST /v1/generations/");
         Assert.Equal(ActivityKind.Server, request.Kind);
         Assert.DoesNotContain(trace, s => s.SpanId == request.ParentSpanId); // the request starts the trace
         Assert.Contains(trace, s => s.Source.Name == "Microsoft.Orleans.Application" && s.DisplayName.Contains("IGenerationJobGrain/Submit"));
