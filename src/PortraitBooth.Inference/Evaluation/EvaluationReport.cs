@@ -38,7 +38,7 @@ public static class EvaluationReport
         text.AppendLine();
         text.Append(CategoryTable.Markdown(samples, s => s.Item.Category, columns));
         text.AppendLine();
-        text.AppendLine(Invariant($"time: {total.TotalSeconds:F2} s in all; generation {generation:F2} s ({2 * samples.Count} images), scoring {scoring.TotalSeconds:F2} s ({2 * samples.Count} images, {scoring.TotalSeconds / Math.Max(1, 2 * samples.Count):F3} s/image)"));
+        text.AppendLine(Invariant($"time: {total.TotalSeconds:F2} s in all; generation {generation:F2} s ({2 * samples.Count} images), scoring {scoring.TotalSeconds:F2} s ({2 * samples.Count} images, {scoring.TotalSeconds / Math.Max(1, 2 * samples.Count):F3} s/image), other {total.TotalSeconds - generation - scoring.TotalSeconds:F2} s (reference photos, files, contact sheet)"));
         return text.ToString();
     }
 
