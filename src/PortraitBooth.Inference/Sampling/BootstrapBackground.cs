@@ -25,24 +25,31 @@ internal sealed class BootstrapBackground
         _noise = new float[latents[0].Length];
     }
 
+    /// <summary>
+    /// Encodes each colour once at the pack's smallest image size and spreads the centre latent pixel over the
+    /// canvas: a constant image has a constant latent away from the encoder's zero-padded border, and the small
+    /// size keeps the encoder's cost a fraction of one U-Net row at full size.
+    /// </summary>
     public static BootstrapBackground Encode(ModelPack pack, int subjects, ulong seed, int latentHeight, int latentWidth, OnnxTimer timer)
     {
         var manifest = pack.Manifest;
         var spec = pack.Spec(PackModels.VaeEncoder);
         var (input, output) = (spec.Inputs["sample"], spec.Outputs["latent_sample"]);
-        var (height, width) = (latentHeight * manifest.Latent.VaeScale, latentWidth * manifest.Latent.VaeScale);
+        var (side, channels) = (manifest.Size.Min, manifest.Latent.Channels);
+        var encodedSide = side / manifest.Latent.VaeScale;
+        var centre = encodedSide / 2 * encodedSide + encodedSide / 2;
         var random = new PhiloxRandom(seed ^ StreamKey);
-        using var image = OrtBuffer.Allocate(input, 1, 3, height, width);
-        using var latent = OrtBuffer.Allocate(output, 1, manifest.Latent.Channels, latentHeight, latentWidth);
+        using var image = OrtBuffer.Allocate(input, 1, 3, side, side);
+        using var latent = OrtBuffer.Allocate(output, 1, channels, encodedSide, encodedSide);
+        var pixels = latentHeight * latentWidth;
         var latents = new float[subjects][];
         for (var k = 0; k < subjects; k++)
         {
-            var plane = height * width;
-            for (var c = 0; c < 3; c++) image.Floats.Slice(c * plane, plane).Fill((float)(2 * random.NextUniform() - 1));
+            for (var c = 0; c < 3; c++) image.Floats.Slice(c * side * side, side * side).Fill((float)(2 * random.NextUniform() - 1));
             OnnxRun.Run(pack.Session(PackModels.VaeEncoder), [(input.Name, image)], [(output.Name, latent)], timer);
-            var scale = (float)manifest.Latent.ScalingFactor;
-            latents[k] = latent.Floats.ToArray();
-            for (var i = 0; i < latents[k].Length; i++) latents[k][i] *= scale;
+            latents[k] = new float[channels * pixels];
+            for (var c = 0; c < channels; c++)
+                latents[k].AsSpan(c * pixels, pixels).Fill(latent.Floats[c * encodedSide * encodedSide + centre] * (float)manifest.Latent.ScalingFactor);
         }
         return new BootstrapBackground(latents, random);
     }
