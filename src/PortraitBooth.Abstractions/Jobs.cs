@@ -13,7 +13,17 @@ public sealed record JobSpec(
     [property: Id(7)] float Guidance,
     [property: Id(8)] int Width,
     [property: Id(9)] int Height,
-    [property: Id(10)] int Count);
+    [property: Id(10)] int Count,
+    [property: Id(11)] IReadOnlyList<SubjectRegion>? Boxes = null,
+    [property: Id(12)] IReadOnlyList<string?>? Expressions = null);
+
+/// <summary>A subject's region in output pixels (left, top, width, height), one per identity in token order.</summary>
+[GenerateSerializer, Immutable, Alias("pb.SubjectRegion")]
+public sealed record SubjectRegion(
+    [property: Id(0)] int X,
+    [property: Id(1)] int Y,
+    [property: Id(2)] int Width,
+    [property: Id(3)] int Height);
 
 public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 

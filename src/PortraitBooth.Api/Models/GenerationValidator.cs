@@ -34,6 +34,8 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
             Guidance = body.Guidance ?? 5f,
             Width = body.Width ?? manifest.Size.DefaultWidth,
             Height = body.Height ?? manifest.Size.DefaultHeight,
+            Boxes = body.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
+            Expressions = body.Expressions,
         };
         RequestLimits.Check(request, manifest);
         var count = body.Count ?? 1;
@@ -45,10 +47,13 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
 
         var seed = body.Seed ?? defaultSeed;
         return new JobSpec(tenantId, pack.Name, body.Prompt, body.NegativePrompt ?? "", identities.ToList(), seed,
-            request.Steps, request.Guidance, request.Width, request.Height, count);
+            request.Steps, request.Guidance, request.Width, request.Height, count, body.Boxes?.ToList(), body.Expressions?.ToList());
     }
 
     /// <summary>Value equality of two specs (lists compared by content).</summary>
     public static bool Same(JobSpec a, JobSpec b) =>
-        a with { IdentityIds = [] } == b with { IdentityIds = [] } && a.IdentityIds.SequenceEqual(b.IdentityIds);
+        a with { IdentityIds = [], Boxes = null, Expressions = null } == b with { IdentityIds = [], Boxes = null, Expressions = null }
+        && a.IdentityIds.SequenceEqual(b.IdentityIds)
+        && (a.Boxes ?? []).SequenceEqual(b.Boxes ?? [])
+        && (a.Expressions ?? []).SequenceEqual(b.Expressions ?? []);
 }

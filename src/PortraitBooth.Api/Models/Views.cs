@@ -32,6 +32,8 @@ public sealed record GenerationView(
     string Prompt,
     string NegativePrompt,
     IReadOnlyList<string> Identities,
+    IReadOnlyList<SubjectRegion>? Boxes,
+    IReadOnlyList<string?>? Expressions,
     int Steps,
     float Guidance,
     int Width,
@@ -56,7 +58,7 @@ public sealed record GenerationView(
             ? Enumerable.Range(0, job.ResultKeys.Count).Select(n => $"/v1/generations/{job.JobId}/images/{n}").ToList()
             : [];
         return new GenerationView(job.JobId, StatusName(job.Status), spec.Pack, spec.Prompt, spec.NegativePrompt, spec.IdentityIds,
-            spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
+            spec.Boxes, spec.Expressions, spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
             new ProgressView(job.Step, total, total > 0 ? Math.Round((double)job.Step / total, 4) : 0),
             job.Attempts, new TimingsView(job.Timings.CreatedAt, job.Timings.StartedAt, job.Timings.FinishedAt, job.Timings.SamplingSeconds),
             images, job.ExpiresAt, job.Error);
@@ -68,6 +70,8 @@ public sealed record GenerationBody(
     string? Prompt,
     string? NegativePrompt,
     IReadOnlyList<string>? Identities,
+    IReadOnlyList<SubjectRegion>? Boxes,
+    IReadOnlyList<string?>? Expressions,
     ulong? Seed,
     int? Steps,
     float? Guidance,

@@ -56,6 +56,8 @@ public sealed class PortraitJobRunner(
                     {
                         Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)i),
                         Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
+                        Boxes = spec.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
+                        Expressions = spec.Expressions,
                     };
                     // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
