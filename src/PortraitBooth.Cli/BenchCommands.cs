@@ -12,6 +12,7 @@ namespace PortraitBooth.Cli;
 /// <summary>
 /// <c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.
 /// <c>portraitbooth bench faces</c>: our face analysis against face-api's own JS pipeline on the same pixels.
+/// <c>portraitbooth bench multi</c>: see <see cref="MultiBenchCommand"/>.
 /// </summary>
 public static class BenchCommands
 {
@@ -20,6 +21,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks that print ratios.");
         bench.Subcommands.Add(PipelineCommand());
         bench.Subcommands.Add(FacesCommand());
+        bench.Subcommands.Add(MultiBenchCommand.Create());
         return bench;
     }
 
@@ -141,7 +143,7 @@ public static class BenchCommands
     }
 
     /// <summary>φ of the largest face in face-api's first demo photo, so the benchmark needs no files of its own.</summary>
-    private static float[] SampleFace(ModelPack pack)
+    internal static float[] SampleFace(ModelPack pack)
     {
         using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels());
         using var photo = Inference.Images.ImageDecoding.LoadRgb(Path.Combine(ModelLocations.FaceApiDirectory(), "demo", "sample1.jpg"));

@@ -22,17 +22,21 @@ public static class GenerateCommand
         var width = new Option<int?>("--width") { Description = "Image width (default: the pack's)." };
         var height = new Option<int?>("--height") { Description = "Image height (default: the pack's)." };
         var negative = new Option<string>("--negative") { Description = "Negative prompt.", DefaultValueFactory = _ => "" };
+        var boxes = new Option<string[]>("--box") { Description = "A subject's region x,y,w,h in output pixels; once per --face, in order (default with 2+ faces: one column each)." };
+        var expressions = new Option<string[]>("--expression") { Description = "An expression word per --face, in order ('none' for a face without); inserted before that face's identity word." };
         var output = new Option<string>("--out") { Description = "Output file (.png, .jpg or .jpeg).", Required = true };
 
         var command = new Command("generate", "Generate a portrait that keeps the identity of the reference face(s).")
         {
-            faces, prompt, pack, seed, steps, guidance, width, height, negative, output,
+            faces, prompt, pack, seed, steps, guidance, width, height, negative, boxes, expressions, output,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(() =>
         {
             var outPath = parse.GetValue(output)!;
             ImageEncoding.EncoderFor(outPath);
             var facePaths = parse.GetValue(faces) ?? [];
+            var subjectBoxes = ParseBoxes(parse.GetValue(boxes));
+            var subjectExpressions = ExpressionOption.Parse(parse.GetValue(expressions));
             var photos = facePaths.Select(path => ImageDecoding.LoadRgb(path)).ToList();
             try
             {
@@ -48,13 +52,15 @@ public static class GenerateCommand
                     Guidance = parse.GetValue(guidance),
                     Width = parse.GetValue(width) ?? opened.Manifest.Size.DefaultWidth,
                     Height = parse.GetValue(height) ?? opened.Manifest.Size.DefaultHeight,
+                    Boxes = subjectBoxes,
+                    Expressions = subjectExpressions,
                 };
                 var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
                 using var result = SampleWithProgress(pipeline, request, cancellationToken);
                 ImageEncoding.Save(result.Image, outPath);
                 Console.WriteLine($"wrote {Path.GetFullPath(outPath)}");
                 Console.WriteLine($"seed {request.Seed}, {request.Steps} steps, {request.Width}x{request.Height}, pack '{opened.Manifest.Name}'");
-                Console.WriteLine($"time {result.Total.TotalSeconds:F2} s (ONNX {result.OnnxTime.TotalSeconds:F2} s in {result.OnnxCalls} runs)");
+                Console.WriteLine($"time {result.Total.TotalSeconds:F2} s (ONNX {result.OnnxTime.TotalSeconds:F2} s in {result.OnnxCalls} runs; U-Net {result.Unet.Calls} calls, {result.Unet.Rows} rows)");
                 return Task.FromResult(0);
             }
             finally
@@ -64,6 +70,15 @@ public static class GenerateCommand
         }));
         return command;
     }
+
+    private static List<SubjectBox>? ParseBoxes(string[]? values) =>
+        values is null or [] ? null : values.Select(value =>
+        {
+            var parts = value.Split(',').Select(p => int.TryParse(p.Trim(), out var n) ? n : (int?)null).ToList();
+            return parts is [{ } x, { } y, { } w, { } h]
+                ? new SubjectBox(x, y, w, h)
+                : throw new UsageException($"--box '{value}' must be x,y,w,h: four integers in output pixels");
+        }).ToList();
 
     /// <summary>φ of each photo's largest face; says so when a photo held several.</summary>
     private static List<float[]> EmbedFaces(ModelPack pack, List<SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>> photos, string[] paths)
@@ -85,7 +100,7 @@ public static class GenerateCommand
     private static GenerationResult SampleWithProgress(PortraitPipeline pipeline, GenerationRequest request, CancellationToken cancellationToken)
     {
         // Bad requests fail before the bar is drawn.
-        RequestLimits.Check(request, pipeline.Pack.Manifest);
+        pipeline.Check(request);
         if (!AnsiConsole.Profile.Capabilities.Interactive)
             return pipeline.Generate(request, null, cancellationToken);
         GenerationResult? result = null;

@@ -9,5 +9,6 @@ var root = new RootCommand("PortraitBooth: identity-preserving portraits from on
     FacesCommands.Create(),
     ModelCommands.Create(),
     BenchCommands.Create(),
+    EvalCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

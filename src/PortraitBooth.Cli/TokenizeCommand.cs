@@ -12,15 +12,16 @@ public static class TokenizeCommand
     {
         var text = new Argument<string>("text") { Description = "The prompt." };
         var packOption = CommonOptions.Pack();
+        var expressions = new Option<string[]>("--expression") { Description = "An expression word per identity word, in order ('none' for none): shows the prompt as generate samples it." };
         var command = new Command("tokenize", "Print a prompt's CLIP token ids and the positions of identity and expression words.")
         {
-            text, packOption,
+            text, packOption, expressions,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var directory = parse.GetValue(packOption) ?? ModelLocations.EnsurePack(PackKind.Tiny);
             var manifest = ModelPack.ReadManifest(directory);
-            var tokens = PackTokenizer.Create(directory, manifest).Tokenize(parse.GetValue(text)!);
+            var tokens = PackTokenizer.Create(directory, manifest).Tokenize(parse.GetValue(text)!, ExpressionOption.Parse(parse.GetValue(expressions)));
             var json = JsonSerializer.Serialize(new
             {
                 ids = tokens.Ids,

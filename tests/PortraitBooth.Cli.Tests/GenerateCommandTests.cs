@@ -41,7 +41,7 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
     {
         var missing = fixture.NewPath("nobody.jpg");
         var result = Generate("--face", missing, "--prompt", "a photo of a man");
-        AssertUsageError(result, $"image '{missing}' does not exist");
+        result.AssertUsageError($"image '{missing}' does not exist");
     }
 
     [Fact]
@@ -50,14 +50,14 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
         var notAnImage = fixture.NewPath("face.png");
         File.WriteAllText(notAnImage, "this is not a picture");
         var result = Generate("--face", notAnImage, "--prompt", "a photo of a man");
-        AssertUsageError(result, "is not an image in a supported format");
+        result.AssertUsageError("is not an image in a supported format");
     }
 
     [Fact]
     public void A_photo_without_a_face_is_refused_naming_the_file()
     {
         var result = Generate("--face", fixture.FacelessPhoto, "--prompt", "a photo of a man");
-        AssertUsageError(result, $"no face found in '{fixture.FacelessPhoto}'");
+        result.AssertUsageError($"no face found in '{fixture.FacelessPhoto}'");
     }
 
     [Fact]
@@ -74,14 +74,14 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
     public void A_face_with_a_prompt_without_identity_token_is_refused()
     {
         var result = Generate("--face", fixture.FacePhoto, "--prompt", "a photo of a lighthouse");
-        AssertUsageError(result, "the prompt has 0 identity tokens (none) but 1 face was given");
+        result.AssertUsageError("the prompt has 0 identity tokens (none) but 1 face was given");
     }
 
     [Fact]
     public void More_faces_than_identity_tokens_is_refused()
     {
         var result = Generate("--face", fixture.FacePhoto, "--face", fixture.FacePhoto, "--prompt", "a photo of a woman");
-        AssertUsageError(result, "the prompt has 1 identity token ('woman' at 5) but 2 faces were given");
+        result.AssertUsageError("the prompt has 1 identity token ('woman' at 5) but 2 faces were given");
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
     {
         var prompt = "a photo of a man " + string.Join(' ', Enumerable.Repeat("very", 80));
         var result = Generate("--face", fixture.FacePhoto, "--prompt", prompt);
-        AssertUsageError(result, "85 tokens");
+        result.AssertUsageError("85 tokens");
     }
 
     [Theory]
@@ -103,24 +103,16 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
     public void Out_of_range_settings_are_refused(string option, string value, string message)
     {
         var result = Generate("--face", fixture.FacePhoto, "--prompt", "a photo of a man", option, value);
-        AssertUsageError(result, message);
+        result.AssertUsageError(message);
     }
 
     [Fact]
     public void An_output_with_an_unknown_extension_is_refused_before_any_work()
     {
         var result = fixture.Run("generate", "--prompt", "a lighthouse", "--out", fixture.NewPath("out.gif"));
-        AssertUsageError(result, "must end in .png, .jpg or .jpeg");
+        result.AssertUsageError("must end in .png, .jpg or .jpeg");
     }
 
     private CliResult Generate(params string[] args) =>
         fixture.Run(["generate", .. args, .. args.Contains("--steps") ? Array.Empty<string>() : ["--steps", "2"], "--out", fixture.NewPath("out.png")]);
-
-    private static void AssertUsageError(CliResult result, string message)
-    {
-        Assert.True(result.ExitCode != 0, result.ToString());
-        Assert.Contains(message, result.Stderr);
-        Assert.Single(result.Stderr.Trim().Split('\n'));
-        Assert.StartsWith("error: ", result.Stderr);
-    }
 }

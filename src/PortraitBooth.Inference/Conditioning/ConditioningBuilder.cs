@@ -7,6 +7,11 @@ namespace PortraitBooth.Inference.Conditioning;
 /// <summary>A prompt's encoder-hidden-states row ([MaxLength × TokenWidth]) with identity fusion applied.</summary>
 public sealed record PromptConditioning(TokenizedPrompt Prompt, float[] Values);
 
+/// <param name="Fused">Every identity row fused: what single-subject sampling would use.</param>
+/// <param name="Plain">No row fused: the background region's conditioning.</param>
+/// <param name="Subjects">Per face, in identity-token order: <paramref name="Plain"/> with only its own identity row fused.</param>
+public sealed record SubjectConditioning(PromptConditioning Fused, float[] Plain, IReadOnlyList<float[]> Subjects);
+
 /// <summary>The number of faces does not match the prompt's identity tokens.</summary>
 public sealed class IdentityCountException(string message) : ArgumentException(message);
 
@@ -21,13 +26,38 @@ public sealed class ConditioningBuilder(ModelPack pack, ClipTokenizer tokenizer)
     public long RowsFused => _fusion.RowsFused;
 
     public PromptConditioning Build(string prompt, IReadOnlyList<float[]> faces, OnnxTimer? timer = null,
+        IFusedTokenCache? fusedTokens = null) =>
+        Build(tokenizer.Tokenize(prompt), faces, timer, fusedTokens);
+
+    /// <summary>Conditioning of an already tokenized prompt (e.g. with expression words inserted).</summary>
+    public PromptConditioning Build(TokenizedPrompt tokens, IReadOnlyList<float[]> faces, OnnxTimer? timer = null,
         IFusedTokenCache? fusedTokens = null)
     {
-        var tokens = tokenizer.Tokenize(prompt);
         CheckIdentityCount(tokens, faces.Count);
         var values = _encoder.Encode(tokens.ToPadded(pack.Manifest.Tokenizer), timer);
         if (faces.Count > 0) Fuse(values, tokens, faces, timer, fusedTokens);
         return new PromptConditioning(tokens, values);
+    }
+
+    /// <summary>
+    /// Multi-subject conditioning from one text-encoder run and one fuse run: the plain rows for the background,
+    /// and for subject k the plain rows with only identity row k fused (with face k).
+    /// </summary>
+    public SubjectConditioning BuildSubjects(TokenizedPrompt tokens, IReadOnlyList<float[]> faces, OnnxTimer? timer = null,
+        IFusedTokenCache? fusedTokens = null)
+    {
+        CheckIdentityCount(tokens, faces.Count);
+        var plain = _encoder.Encode(tokens.ToPadded(pack.Manifest.Tokenizer), timer);
+        var fused = plain.ToArray();
+        Fuse(fused, tokens, faces, timer, fusedTokens);
+        var width = pack.Manifest.Stea.TokenWidth;
+        var subjects = tokens.IdentityTokens.Select(identity =>
+        {
+            var own = plain.ToArray();
+            fused.AsSpan(identity.Index * width, width).CopyTo(own.AsSpan(identity.Index * width));
+            return own;
+        }).ToList();
+        return new SubjectConditioning(new PromptConditioning(tokens, fused), plain, subjects);
     }
 
     private void Fuse(float[] values, TokenizedPrompt tokens, IReadOnlyList<float[]> faces, OnnxTimer? timer, IFusedTokenCache? cache)

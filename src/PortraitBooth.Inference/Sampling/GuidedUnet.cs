@@ -10,11 +10,11 @@ internal abstract class GuidedUnet : IDisposable
 
     protected GuidedUnet(int latentLength) => Guided = new float[latentLength];
 
-    public static GuidedUnet Create(CfgMode mode, ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer) =>
+    public static GuidedUnet Create(CfgMode mode, ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer, UnetUsage usage) =>
         mode switch
         {
-            CfgMode.Batched => new BatchedGuidedUnet(pack, latentHeight, latentWidth, timer),
-            CfgMode.Sequential => new SequentialGuidedUnet(pack, latentHeight, latentWidth, timer),
+            CfgMode.Batched => new BatchedGuidedUnet(pack, latentHeight, latentWidth, timer, usage),
+            CfgMode.Sequential => new SequentialGuidedUnet(pack, latentHeight, latentWidth, timer, usage),
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
 
@@ -25,9 +25,15 @@ internal abstract class GuidedUnet : IDisposable
 
     protected ReadOnlySpan<float> Combine(ReadOnlySpan<float> unconditional, ReadOnlySpan<float> conditional, float guidance)
     {
-        for (var i = 0; i < Guided.Length; i++)
-            Guided[i] = unconditional[i] + guidance * (conditional[i] - unconditional[i]);
+        Guide(unconditional, conditional, guidance, Guided);
         return Guided;
+    }
+
+    /// <summary>destination = ε_u + g·(ε_c − ε_u).</summary>
+    public static void Guide(ReadOnlySpan<float> unconditional, ReadOnlySpan<float> conditional, float guidance, Span<float> destination)
+    {
+        for (var i = 0; i < destination.Length; i++)
+            destination[i] = unconditional[i] + guidance * (conditional[i] - unconditional[i]);
     }
 
     protected static void Scale(ReadOnlySpan<float> latent, float inputScale, Span<float> destination)
@@ -39,10 +45,10 @@ internal abstract class GuidedUnet : IDisposable
 }
 
 /// <summary>Unconditional and conditional inputs in one batch-2 call: rows [0] = unconditional, [1] = conditional.</summary>
-internal sealed class BatchedGuidedUnet(ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer)
+internal sealed class BatchedGuidedUnet(ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer, UnetUsage usage)
     : GuidedUnet(pack.Manifest.Latent.Channels * latentHeight * latentWidth)
 {
-    private readonly UnetRunner _unet = new(pack, 2, latentHeight, latentWidth, timer);
+    private readonly UnetRunner _unet = new(pack, 2, latentHeight, latentWidth, timer, usage);
 
     public override void SetConditioning(float[] unconditional, float[] conditional)
     {
@@ -63,11 +69,11 @@ internal sealed class BatchedGuidedUnet(ModelPack pack, int latentHeight, int la
 }
 
 /// <summary>Two batch-1 calls per step; kept to measure and test the batched path against.</summary>
-internal sealed class SequentialGuidedUnet(ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer)
+internal sealed class SequentialGuidedUnet(ModelPack pack, int latentHeight, int latentWidth, OnnxTimer timer, UnetUsage usage)
     : GuidedUnet(pack.Manifest.Latent.Channels * latentHeight * latentWidth)
 {
-    private readonly UnetRunner _unconditional = new(pack, 1, latentHeight, latentWidth, timer);
-    private readonly UnetRunner _conditional = new(pack, 1, latentHeight, latentWidth, timer);
+    private readonly UnetRunner _unconditional = new(pack, 1, latentHeight, latentWidth, timer, usage);
+    private readonly UnetRunner _conditional = new(pack, 1, latentHeight, latentWidth, timer, usage);
 
     public override void SetConditioning(float[] unconditional, float[] conditional)
     {

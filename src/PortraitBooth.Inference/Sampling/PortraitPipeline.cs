@@ -19,15 +19,19 @@ public sealed record GenerationResult(
     TimeSpan OnnxTime,
     int OnnxCalls) : IDisposable
 {
+    /// <summary>The batch size of every U-Net call.</summary>
+    public UnetUsage Unet { get; init; } = new();
+
     public void Dispose() => Image.Dispose();
 }
 
 /// <summary>
-/// Single-subject PortraitBooth sampling: fused conditioning, seeded latents, classifier-free guidance with the
-/// unconditional and conditional inputs in one batch-2 U-Net call, scheduler steps, VAE decode.
+/// PortraitBooth sampling: fused conditioning, seeded latents, classifier-free guidance, scheduler steps, VAE decode.
+/// One face without boxes is single-subject sampling (unconditional and conditional inputs in one batch-2 U-Net
+/// call); several faces, or any boxes, are multi-subject (MultiDiffusion, see <see cref="MultiSubjectSampler"/>).
 /// One pipeline per pack; its ONNX sessions live in the <see cref="ModelPack"/> and are reused.
 /// </summary>
-public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
+public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer, SamplingLimits? limits = null)
 {
     private readonly ConditioningBuilder _conditioning = new(pack, tokenizer);
     private readonly VaeDecoder _decoder = new(pack);
@@ -35,24 +39,38 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
     public ModelPack Pack => pack;
     public ClipTokenizer Tokenizer => tokenizer;
     public ConditioningBuilder Conditioning => _conditioning;
+    public SamplingLimits Limits { get; } = limits ?? new SamplingLimits();
+
+    /// <summary>Checks <paramref name="request"/> with this pipeline's limits and tokenizer, without sampling.</summary>
+    public TokenizedPrompt Check(GenerationRequest request) =>
+        RequestLimits.Check(request, pack.Manifest, tokenizer, Limits.MaxSubjects);
 
     public GenerationResult Generate(GenerationRequest request, IProgress<SamplingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         var manifest = pack.Manifest;
-        RequestLimits.Check(request, manifest);
+        var tokens = Check(request);
         var clock = Stopwatch.StartNew();
-        var timer = new OnnxTimer();
+        var (timer, usage) = (new OnnxTimer(), new UnetUsage());
 
-        var conditional = _conditioning.Build(request.Prompt, request.Faces, timer, request.FusedTokens);
         var unconditional = _conditioning.Build(request.NegativePrompt, [], timer);
         var scheduler = SchedulerFactory.Create(manifest.Scheduler, request.Steps);
         var (latentHeight, latentWidth) = (request.Height / manifest.Latent.VaeScale, request.Width / manifest.Latent.VaeScale);
         var latent = new float[manifest.Latent.Channels * latentHeight * latentWidth];
         InitialNoise(request.Seed, scheduler.InitNoiseSigma, latent);
 
-        using (var guidance = GuidedUnet.Create(request.Cfg, pack, latentHeight, latentWidth, timer))
+        PromptConditioning conditional;
+        if (SubjectLayout.Regions(request) is { } boxes)
         {
+            var subjects = _conditioning.BuildSubjects(tokens, request.Faces, timer, request.FusedTokens);
+            conditional = subjects.Fused;
+            new MultiSubjectSampler(pack, Limits.UnetBatchLimit).Sample(request, boxes, subjects, unconditional.Values,
+                scheduler, latent, latentHeight, latentWidth, timer, usage, progress, cancellationToken);
+        }
+        else
+        {
+            conditional = _conditioning.Build(tokens, request.Faces, timer, request.FusedTokens);
+            using var guidance = GuidedUnet.Create(request.Cfg, pack, latentHeight, latentWidth, timer, usage);
             guidance.SetConditioning(unconditional.Values, conditional.Values);
             for (var step = 0; step < request.Steps; step++)
             {
@@ -65,7 +83,7 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer)
 
         var image = _decoder.Decode(latent, latentHeight, latentWidth, timer);
         clock.Stop();
-        return new GenerationResult(image, latent, conditional, clock.Elapsed, timer.Total, timer.Calls);
+        return new GenerationResult(image, latent, conditional, clock.Elapsed, timer.Total, timer.Calls) { Unet = usage };
     }
 
     /// <summary>Seeded standard normals scaled by the scheduler's initial σ: the same seed gives the same latents on any x64 machine.</summary>

@@ -15,14 +15,17 @@ internal sealed class UnetRunner : IDisposable
     private readonly ModelPack _pack;
     private readonly ModelSpec _spec;
     private readonly OnnxTimer? _timer;
+    private readonly UnetUsage? _usage;
     private readonly (string, OrtBuffer)[] _inputs;
     private readonly (string, OrtBuffer)[] _outputs;
 
-    public UnetRunner(ModelPack pack, int batch, int latentHeight, int latentWidth, OnnxTimer? timer)
+    public UnetRunner(ModelPack pack, int batch, int latentHeight, int latentWidth, OnnxTimer? timer, UnetUsage? usage = null)
     {
         _pack = pack;
         _spec = pack.Spec(PackModels.Unet);
         _timer = timer;
+        _usage = usage;
+        Batch = batch;
         var channels = pack.Manifest.Latent.Channels;
         var (length, width) = (pack.Manifest.Tokenizer.MaxLength, pack.Manifest.Stea.TokenWidth);
         var timestep = _spec.Inputs["timestep"];
@@ -35,6 +38,7 @@ internal sealed class UnetRunner : IDisposable
         _outputs = [(_spec.Outputs["out_sample"].Name, Output)];
     }
 
+    public int Batch { get; }
     public OrtBuffer Sample { get; }
     public OrtBuffer Timestep { get; }
     public OrtBuffer EncoderStates { get; }
@@ -45,6 +49,7 @@ internal sealed class UnetRunner : IDisposable
         if (Timestep.DType == "int64") Timestep.Int64s.Fill((long)Math.Round(timestep));
         else Timestep.Floats.Fill((float)timestep);
         OnnxRun.Run(_pack.Session(PackModels.Unet), _inputs, _outputs, _timer);
+        _usage?.Add(Batch);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using Microsoft.ML.Tokenizers;
 using PortraitBooth.Inference.Packs;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Inference.Text;
 
@@ -60,6 +61,34 @@ public sealed class ClipTokenizer
         ids[^1] = _spec.EosId;
         return new TokenizedPrompt(ids, Find(ids, _identityWords), Find(ids, _expressionWords));
     }
+
+    /// <summary>
+    /// <see cref="Tokenize(string)"/>, then for each identity token k with an expression <paramref name="expressions"/>[k],
+    /// that word's tokens inserted right before it unless an expression word already stands there ("a happy man").
+    /// </summary>
+    /// <exception cref="InvalidRequestException">An expression is not one of the pack's expression words.</exception>
+    /// <exception cref="PromptTooLongException">The prompt with the inserted words has more than MaxLength − 2 tokens.</exception>
+    public TokenizedPrompt Tokenize(string text, IReadOnlyList<string?>? expressions)
+    {
+        var plain = Tokenize(text);
+        if (expressions is null || expressions.All(e => e is null)) return plain;
+        var ids = plain.Ids.ToList();
+        // From the last identity token backwards, so earlier positions stay valid while inserting.
+        for (var k = Math.Min(expressions.Count, plain.IdentityTokens.Count) - 1; k >= 0; k--)
+        {
+            if (expressions[k] is not { } word) continue;
+            var identity = plain.IdentityTokens[k].Index;
+            if (plain.ExpressionTokens.Any(e => e.Index + e.Length == identity)) continue;
+            ids.InsertRange(identity, ExpressionIds(word, k));
+        }
+        if (ids.Count > _spec.MaxLength) throw new PromptTooLongException(ids.Count - 2, _spec.MaxLength - 2);
+        var array = ids.ToArray();
+        return new TokenizedPrompt(array, Find(array, _identityWords), Find(array, _expressionWords));
+    }
+
+    private int[] ExpressionIds(string word, int face) =>
+        _expressionWords.FirstOrDefault(w => string.Equals(w.Word, word, StringComparison.OrdinalIgnoreCase)).Ids
+        ?? throw RequestLimits.UnknownExpression(face, word, _expressionWords.Select(w => w.Word));
 
     // A word's tokens are what it encodes to alone: for a one-token word, the vocabulary's "word</w>".
     private (int[] Ids, string Word)[] WordTokens(IReadOnlyList<string> words, bool singleToken, string parameterName)

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+
+namespace PortraitBooth.Inference.Evaluation;
+
+/// <summary>The markdown that <c>eval score</c> prints and <c>eval run</c> writes to report.md.</summary>
+public static class EvaluationReport
+{
+    public static string ForScores(IReadOnlyList<ScoredImage> scored, bool multi, bool expression)
+    {
+        List<ReportColumn<ScoredImage>> columns = [ReportColumn<ScoredImage>.Mean(IdentityHeader(multi), s => s.Score.Identity)];
+        if (expression) columns.Add(ReportColumn<ScoredImage>.Mean("expression", s => s.Score.Expression ?? 0));
+        columns.Add(new("no face found", group => group.Count(s => s.Score.FacesFound == 0).ToString(CultureInfo.InvariantCulture)));
+        return CategoryTable.Markdown(scored, s => s.Item.Category, columns);
+    }
+
+    public static string ForRun(IReadOnlyList<EvaluationSample> samples, EvaluationSettings settings, string packName, TimeSpan total, TimeSpan scoring)
+    {
+        List<ReportColumn<EvaluationSample>> columns =
+        [
+            ReportColumn<EvaluationSample>.Mean(IdentityHeader(settings.Multi), s => s.Identity.Identity),
+            ReportColumn<EvaluationSample>.Mean("baseline identity", s => s.Baseline.Identity),
+        ];
+        if (settings.Expression)
+        {
+            columns.Add(ReportColumn<EvaluationSample>.Mean("expression", s => s.Identity.Expression ?? 0));
+            columns.Add(ReportColumn<EvaluationSample>.Mean("baseline expression", s => s.Baseline.Expression ?? 0));
+        }
+        columns.Add(new("prompt consistency", _ => EvaluationRunner.NoClip));
+        columns.Add(ReportColumn<EvaluationSample>.Mean("s/image", s => s.IdentityTime.TotalSeconds));
+        columns.Add(ReportColumn<EvaluationSample>.Mean("baseline s/image", s => s.BaselineTime.TotalSeconds));
+
+        var generation = samples.Sum(s => s.IdentityTime.TotalSeconds + s.BaselineTime.TotalSeconds);
+        var text = new StringBuilder();
+        text.AppendLine($"# Evaluation: pack '{packName}', {samples.Count} prompt × subject samples");
+        text.AppendLine();
+        text.AppendLine(Invariant($"{settings.Steps} steps, guidance {settings.Guidance}, {settings.Width}x{settings.Height}, seeds {settings.Seed}…{settings.Seed + (ulong)samples.Count - 1}; baseline = the same prompt and seed without identity."));
+        text.AppendLine();
+        text.Append(CategoryTable.Markdown(samples, s => s.Item.Category, columns));
+        text.AppendLine();
+        text.AppendLine(Invariant($"time: {total.TotalSeconds:F2} s in all; generation {generation:F2} s ({2 * samples.Count} images), scoring {scoring.TotalSeconds:F2} s ({2 * samples.Count} images, {scoring.TotalSeconds / Math.Max(1, 2 * samples.Count):F3} s/image), other {total.TotalSeconds - generation - scoring.TotalSeconds:F2} s (reference photos, files, contact sheet)"));
+        return text.ToString();
+    }
+
+    private static string IdentityHeader(bool multi) => multi ? "identity (min matched)" : "identity";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
