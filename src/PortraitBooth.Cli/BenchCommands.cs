@@ -12,6 +12,7 @@ namespace PortraitBooth.Cli;
 /// <summary>
 /// <c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.
 /// <c>portraitbooth bench faces</c>: our face analysis against face-api's own JS pipeline on the same pixels.
+/// <c>portraitbooth bench platform</c>: <see cref="Platform.PlatformBenchCommand"/>.
 /// </summary>
 public static class BenchCommands
 {
@@ -20,6 +21,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks that print ratios.");
         bench.Subcommands.Add(PipelineCommand());
         bench.Subcommands.Add(FacesCommand());
+        bench.Subcommands.Add(Platform.PlatformBenchCommand.Create());
         return bench;
     }
 
