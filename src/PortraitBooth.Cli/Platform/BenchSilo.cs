@@ -27,6 +27,9 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Reads what this process and the Redis server have spent so far.</summary>
+    public CostMeter Costs => new(_redis.GetServers()[0]);
+
     /// <param name="capacity">Jobs the gpu role runs at once (its prefetch).</param>
     public static async Task<BenchSilo> Start(string redis, string rabbitMq, string packDirectory, int capacity)
     {
@@ -110,6 +113,7 @@ public sealed class BenchSilo : IAsyncDisposable
     {
         var options = ConfigurationOptions.Parse(redis);
         options.ConnectTimeout = 5000;
+        options.AllowAdmin = true; // INFO, for the cost per job
         try
         {
             return await ConnectionMultiplexer.ConnectAsync(options);

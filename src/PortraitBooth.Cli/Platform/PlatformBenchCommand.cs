@@ -43,9 +43,11 @@ public static class PlatformBenchCommand
             var load = new JobLoad(client, new { prompt = "a portrait photo of a man", steps = 1, width = size, height = size, seed = 1 });
             if (warmupCount > 0) await load.Run(warmupCount, inFlight, cancellationToken);
 
+            var costs = await silo.Costs.Read();
             var clock = Stopwatch.StartNew();
             var traces = await load.Run(jobCount, inFlight, cancellationToken);
             var wall = clock.Elapsed;
+            var spent = (await silo.Costs.Read()).PerJob(costs, jobCount);
             Console.WriteLine($"bench platform: {jobCount} jobs (after {warmupCount} warm-up), concurrency {inFlight}, gpu capacity {gpuCapacity}, " +
                 $"pack 'micro' {size}x{size}, 1 step; one api+gpu silo in-process, {Environment.ProcessorCount} cores");
             PlatformReport.Write(traces, wall);
@@ -56,6 +58,7 @@ public static class PlatformBenchCommand
                 Console.WriteLine($"{succeeded.Count / wall.TotalSeconds:F1} jobs/s; added latency p50 {PlatformReport.Percentile(added, 0.5):F3} ms, " +
                     $"p99 {PlatformReport.Percentile(added, 0.99):F3} ms (targets: >= 500 jobs/s, p50 <= 5 ms)");
             }
+            Console.WriteLine(spent);
             if (succeeded.Count == traces.Count) return 0;
             foreach (var trace in traces.Where(t => !t.Succeeded).Take(3)) Console.Error.WriteLine(trace.Error);
             Console.Error.WriteLine($"error: {traces.Count - succeeded.Count} of {traces.Count} jobs did not succeed");
