@@ -23,7 +23,12 @@ public sealed record IdentityView(string Id, string? Name, float[] FaceBox, int 
 
 public sealed record ProgressView(int Step, int TotalSteps, double Fraction);
 
-public sealed record TimingsView(DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? SamplingSeconds);
+public sealed record TimingsView(DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? SamplingSeconds,
+    DateTimeOffset? DispatchedAt, double? OnnxSeconds, double? StoreSeconds)
+{
+    public static TimingsView From(JobTimings t) =>
+        new(t.CreatedAt, t.StartedAt, t.FinishedAt, t.SamplingSeconds, t.DispatchedAt, t.OnnxSeconds, t.StoreSeconds);
+}
 
 public sealed record GenerationView(
     string Id,
@@ -60,7 +65,7 @@ public sealed record GenerationView(
         return new GenerationView(job.JobId, StatusName(job.Status), spec.Pack, spec.Prompt, spec.NegativePrompt, spec.IdentityIds,
             spec.Boxes, spec.Expressions, spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
             new ProgressView(job.Step, total, total > 0 ? Math.Round((double)job.Step / total, 4) : 0),
-            job.Attempts, new TimingsView(job.Timings.CreatedAt, job.Timings.StartedAt, job.Timings.FinishedAt, job.Timings.SamplingSeconds),
+            job.Attempts, TimingsView.From(job.Timings),
             images, job.ExpiresAt, job.Error);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
@@ -45,7 +46,8 @@ public sealed class PortraitJobRunner(
             var fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, IdsThroughIdentities(pack, spec.Prompt));
 
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            double samplingSeconds = 0;
+            double samplingSeconds = 0, onnxSeconds = 0;
+            var storing = new Stopwatch();
             var running = new JobEvent(jobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
             await using (var progress = new JobProgressPump(job, attempt, events, running, cancellation))
             {
@@ -62,15 +64,19 @@ public sealed class PortraitJobRunner(
                     // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
                     samplingSeconds += generated.Total.TotalSeconds;
+                    onnxSeconds += generated.OnnxTime.TotalSeconds;
                     var key = StoreKeys.Result(spec.TenantId, jobId, attempt, i);
-                    await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
+                    var png = EncodePng(generated.Image);
+                    storing.Start();
+                    await results.Put(key, png, options.Value.ResultTtl, cancellationToken);
+                    storing.Stop();
                     keys.Add(key);
                 }
             }
             await fusedTokens.SaveNew();
 
             var expiresAt = DateTimeOffset.UtcNow + options.Value.ResultTtl;
-            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt))) return JobRunOutcome.Succeeded;
+            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt, onnxSeconds, storing.Elapsed.TotalSeconds))) return JobRunOutcome.Succeeded;
             await DeleteResults(keys);
             return JobRunOutcome.Dropped;
         }
