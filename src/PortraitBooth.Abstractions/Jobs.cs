@@ -13,7 +13,17 @@ public sealed record JobSpec(
     [property: Id(7)] float Guidance,
     [property: Id(8)] int Width,
     [property: Id(9)] int Height,
-    [property: Id(10)] int Count);
+    [property: Id(10)] int Count,
+    [property: Id(11)] IReadOnlyList<SubjectRegion>? Boxes = null,
+    [property: Id(12)] IReadOnlyList<string?>? Expressions = null);
+
+/// <summary>A subject's region in output pixels (left, top, width, height), one per identity in token order.</summary>
+[GenerateSerializer, Immutable, Alias("pb.SubjectRegion")]
+public sealed record SubjectRegion(
+    [property: Id(0)] int X,
+    [property: Id(1)] int Y,
+    [property: Id(2)] int Width,
+    [property: Id(3)] int Height);
 
 public enum JobStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
@@ -23,12 +33,18 @@ public static class JobStatusExtensions
     public static bool IsFinished(this JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
 }
 
+/// <param name="DispatchedAt">When the job grain's send to the workers returned (broker confirmed); null when its tenant queued it.</param>
+/// <param name="OnnxSeconds">Of <paramref name="SamplingSeconds"/>, the time inside ONNX Runtime's Run.</param>
+/// <param name="StoreSeconds">The worker's writes of the images to the result store.</param>
 [GenerateSerializer, Immutable, Alias("pb.JobTimings")]
 public sealed record JobTimings(
     [property: Id(0)] DateTimeOffset CreatedAt,
     [property: Id(1)] DateTimeOffset? StartedAt,
     [property: Id(2)] DateTimeOffset? FinishedAt,
-    [property: Id(3)] double? SamplingSeconds);
+    [property: Id(3)] double? SamplingSeconds,
+    [property: Id(4)] DateTimeOffset? DispatchedAt = null,
+    [property: Id(5)] double? OnnxSeconds = null,
+    [property: Id(6)] double? StoreSeconds = null);
 
 [GenerateSerializer, Immutable, Alias("pb.JobSnapshot")]
 public sealed record JobSnapshot(
@@ -47,12 +63,14 @@ public sealed record JobSnapshot(
     public bool IsFinished => Status.IsFinished();
 }
 
-/// <summary>What a worker hands back for one attempt.</summary>
+/// <summary>What a worker hands back for one attempt (times as in <see cref="JobTimings"/>).</summary>
 [GenerateSerializer, Immutable, Alias("pb.JobResult")]
 public sealed record JobResult(
     [property: Id(0)] IReadOnlyList<string> ResultKeys,
     [property: Id(1)] double SamplingSeconds,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] double OnnxSeconds = 0,
+    [property: Id(4)] double StoreSeconds = 0);
 
 /// <summary>
 /// One generation job (key: job id). Status moves queued → running → succeeded | failed, or to cancelled from

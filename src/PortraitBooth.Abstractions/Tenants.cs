@@ -61,6 +61,11 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo?> Describe();
     Task<IssuedKey> CreateKey(string label);
     Task<bool> RevokeKey(string keyId);
+    /// <summary>
+    /// Runs between the turns of the tenant's writes: every API request checks its key, and would otherwise queue
+    /// behind each admission's state write. It only reads, in one synchronous step.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<KeyCheck> CheckKey(string keyId, string secret);
     Task SetQuotas(TenantQuotas quotas);
     Task Suspend(string reason);

@@ -13,6 +13,7 @@ namespace PortraitBooth.Cli;
 /// <c>portraitbooth bench pipeline</c>: where a generation's time goes, and what batching CFG saves.
 /// <c>portraitbooth bench faces</c>: our face analysis against face-api's own JS pipeline on the same pixels.
 /// <c>portraitbooth bench multi</c>: see <see cref="MultiBenchCommand"/>.
+/// <c>portraitbooth bench platform</c>: <see cref="Platform.PlatformBenchCommand"/>.
 /// </summary>
 public static class BenchCommands
 {
@@ -22,6 +23,7 @@ public static class BenchCommands
         bench.Subcommands.Add(PipelineCommand());
         bench.Subcommands.Add(FacesCommand());
         bench.Subcommands.Add(MultiBenchCommand.Create());
+        bench.Subcommands.Add(Platform.PlatformBenchCommand.Create());
         return bench;
     }
 

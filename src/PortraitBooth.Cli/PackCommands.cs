@@ -18,7 +18,7 @@ public static class PackCommands
 
     private static Command CreateCommand()
     {
-        var kind = new Option<PackKind>("--kind") { Description = "tiny (tests, first run) or mid (benchmarks).", Required = true };
+        var kind = new Option<PackKind>("--kind") { Description = "tiny (tests, first run), mid (pipeline benchmarks) or micro (platform benchmark).", Required = true };
         var float16 = new Option<bool>("--float16") { Description = "float16 graph inputs and outputs (tiny only)." };
         var output = new Option<string>("--out") { Description = "The folder to write.", Required = true };
         var seed = new Option<ulong>("--seed") { Description = "Weight seed; the same seed gives byte-identical files.", DefaultValueFactory = _ => ModelLocations.DefaultSeed };

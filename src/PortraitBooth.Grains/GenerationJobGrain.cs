@@ -45,7 +45,12 @@ public sealed class GenerationJobGrain(
         state.State = job;
         await state.WriteOrDeactivate(this);
         PlatformMetrics.JobSubmitted(spec.TenantId);
-        if (admission.Decision == AdmissionDecision.Dispatch) await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
+        if (admission.Decision == AdmissionDecision.Dispatch)
+        {
+            await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
+            // A timing only, so it costs no write of its own: the job's next transition (Start) stores it.
+            S.DispatchedAt = DateTimeOffset.UtcNow;
+        }
         return (Snapshot(), admission);
     }
 
@@ -83,6 +88,8 @@ public sealed class GenerationJobGrain(
         S.Status = JobStatus.Succeeded;
         S.ResultKeys = [.. result.ResultKeys];
         S.SamplingSeconds = result.SamplingSeconds;
+        S.OnnxSeconds = result.OnnxSeconds;
+        S.StoreSeconds = result.StoreSeconds;
         S.ExpiresAt = result.ExpiresAt;
         _step = TotalSteps(S.Spec!);
         await Finish();
@@ -154,7 +161,7 @@ public sealed class GenerationJobGrain(
         job ??= S;
         var spec = job.Spec!;
         return new JobSnapshot(JobId, spec, job.Status, job == S ? _step : 0, TotalSteps(spec), job.Attempt,
-            new JobTimings(job.CreatedAt, job.StartedAt, job.FinishedAt, job.SamplingSeconds),
+            new JobTimings(job.CreatedAt, job.StartedAt, job.FinishedAt, job.SamplingSeconds, job.DispatchedAt, job.OnnxSeconds, job.StoreSeconds),
             JobSpecs.Seeds(spec), job.ResultKeys, job.Error, job.ExpiresAt);
     }
 }

@@ -17,4 +17,7 @@ public sealed class JobState
     [Id(8)] public List<string> ResultKeys { get; set; } = [];
     [Id(9)] public string? Error { get; set; }
     [Id(10)] public DateTimeOffset? ExpiresAt { get; set; }
+    [Id(11)] public DateTimeOffset? DispatchedAt { get; set; }
+    [Id(12)] public double? OnnxSeconds { get; set; }
+    [Id(13)] public double? StoreSeconds { get; set; }
 }

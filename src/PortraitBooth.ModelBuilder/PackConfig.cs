@@ -55,6 +55,7 @@ internal sealed record PackConfig(
     {
         PackKind.Tiny => Tiny,
         PackKind.Mid => Mid,
+        PackKind.Micro => Micro,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -82,6 +83,20 @@ internal sealed record PackConfig(
         Face: new FaceEncoderConfig(InputSize: 112, Channels: [32, 64, 128, 256], NormGroups: 32, EmbeddingWidth: 512),
         SteaHiddenWidth: 512,
         DefaultImageSize: 512, MinImageSize: 256, MaxImageSize: 1024);
+
+    /// <summary>
+    /// For the platform benchmark: the same contract at the smallest widths (one head, two norm groups) and 32×32
+    /// images (4×4 latents, 1×1 at the U-Net's bottom), so a job's ONNX time is a fraction of a millisecond.
+    /// </summary>
+    public static readonly PackConfig Micro = new(
+        Name: "micro",
+        Text: new TextEncoderConfig(Width: 8, Layers: 1, Heads: 1, EmbeddingRows: 256),
+        UNet: new UNetConfig(BaseChannels: 4, ChannelMultipliers: [1, 1, 1], ResBlocksPerLevel: 1,
+            AttentionLevels: [], AttentionHeads: 1, NormGroups: 2),
+        Vae: new VaeConfig(DecoderChannels: [4, 4, 4, 4], EncoderChannels: [4, 4, 4, 4], NormGroups: 2),
+        Face: new FaceEncoderConfig(InputSize: 64, Channels: [4, 4, 4], NormGroups: 2, EmbeddingWidth: 8),
+        SteaHiddenWidth: 8,
+        DefaultImageSize: 32, MinImageSize: 32, MaxImageSize: 128);
 
     /// <summary>SD 1.5's scheduler_config.json, as Euler.</summary>
     public static readonly SchedulerConfig Scheduler = new(

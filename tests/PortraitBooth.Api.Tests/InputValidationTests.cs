@@ -35,6 +35,12 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
         { "unknown pack", """{"pack":"nosuch","prompt":"a photo of a man","identities":["IDN"]}""", "pack" },
         { "unknown identity", """{"prompt":"a photo of a man","identities":["idn_nosuch"]}""", "idn_nosuch" },
         { "malformed json", """{"prompt":""", "" },
+        { "boxes count mismatch", """{"prompt":"a man and a woman","identities":["IDN","IDN"],"boxes":[{"x":0,"y":0,"width":32,"height":32}]}""", "box" },
+        { "overlapping boxes", """{"prompt":"a man and a woman","identities":["IDN","IDN"],"boxes":[{"x":0,"y":0,"width":80,"height":64},{"x":64,"y":0,"width":64,"height":64}]}""", "overlap" },
+        { "box outside the canvas", """{"prompt":"a man","identities":["IDN"],"boxes":[{"x":96,"y":0,"width":64,"height":64}]}""", "box" },
+        { "too many subjects", """{"prompt":"a man, a man, a man, a man and a man","identities":["IDN","IDN","IDN","IDN","IDN"]}""", "subject" },
+        { "unknown expression", """{"prompt":"a man","identities":["IDN"],"expressions":["sleepy"]}""", "sleepy" },
+        { "expressions count mismatch", """{"prompt":"a man and a woman","identities":["IDN","IDN"],"expressions":["happy"]}""", "expressions" },
     };
 
     [Theory]

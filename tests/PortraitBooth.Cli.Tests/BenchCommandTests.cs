@@ -32,4 +32,21 @@ public sealed class BenchCommandTests : IClassFixture<CliFixture>
         Assert.True(int.Parse(row.Groups["ourFaces"].Value, CultureInfo.InvariantCulture) >= 6, "a face per demo photo at least");
         Assert.Contains("ratio", result.Stdout);
     }
+
+    [Fact]
+    public void Bench_multi_prints_rows_per_image_and_the_ratios()
+    {
+        var result = fixture.Run("bench", "multi", "--pack", fixture.TinyPack, "--size", "128", "--steps", "5");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Stdout);
+
+        // round(0.4 · 5) = 2 bootstrapping steps. Single: 2 rows a step. k subjects batched: 2(k + 1) rows while
+        // bootstrapping, then k + 2; one call per region: 2(k + 1) rows every step.
+        var rows = Regex.Matches(result.Stdout, @"^\W*(?<subjects>\d)\W+[a-z2 -]+?\W+\d+\.\d\d\W+\d+\.\d\d\W+(?<calls>\d+)\W+(?<rows>\d+)\W+\d+\.\d\d\W*$",
+                RegexOptions.Multiline)
+            .Select(m => (int.Parse(m.Groups["subjects"].Value), int.Parse(m.Groups["calls"].Value), int.Parse(m.Groups["rows"].Value)))
+            .ToList();
+        Assert.Equal([(1, 5, 10), (2, 5, 2 * 6 + 3 * 4), (2, 15, 5 * 6), (3, 5, 2 * 8 + 3 * 5), (3, 20, 5 * 8)], rows);
+        Assert.Matches(@"2 subjects: batched / single \d+\.\d\d \(rows 2\.40\), batched / one call per region \d+\.\d\d \(rows 0\.80\)", result.Stdout);
+    }
 }

@@ -21,11 +21,15 @@ internal static class TestServices
         return default; // unreachable: Skip throws
     }
 
-    public static string HostDll()
+    public static string HostDll() => BuiltDll("PortraitBooth.Host", "portraitbooth-host.dll");
+
+    public static string CliDll() => BuiltDll("PortraitBooth.Cli", "portraitbooth.dll");
+
+    private static string BuiltDll(string project, string assembly)
     {
-        // The test runs from tests/…/bin/<Configuration>/net10.0: use the host's build of the same configuration.
+        // The test runs from tests/…/bin/<Configuration>/net10.0: use the project's build of the same configuration.
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Path.Combine(SharedData.RepoRoot, "src", "PortraitBooth.Host", "bin", configuration, "net10.0", "portraitbooth-host.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/PortraitBooth.Host first", dll);
+        var dll = Path.Combine(SharedData.RepoRoot, "src", project, "bin", configuration, "net10.0", assembly);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/{project} first", dll);
     }
 }

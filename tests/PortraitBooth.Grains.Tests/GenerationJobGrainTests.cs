@@ -26,13 +26,17 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
         Assert.Equal((JobStatus.Running, 3, 1), (running!.Status, running.Step, running.Attempts));
 
         var expires = DateTimeOffset.UtcNow.AddMinutes(30);
-        Assert.True(await job.Complete(1, new JobResult(["a", "b"], 1.5, expires)));
+        Assert.True(await job.Complete(1, new JobResult(["a", "b"], 1.5, expires, OnnxSeconds: 1.25, StoreSeconds: 0.01)));
         Assert.True(await job.Complete(1, new JobResult(["a", "b"], 1.5, expires))); // the same attempt again
         Assert.False(await job.Complete(2, Specs.Result("other")));
         var done = await job.Get();
         Assert.Equal((JobStatus.Succeeded, 8, expires), (done!.Status, done.Step, done.ExpiresAt));
         Assert.Equal(["a", "b"], done.ResultKeys);
         Assert.NotNull(done.Timings.FinishedAt);
+        // The path's stamps in order (the platform benchmark's segments), and the worker's own times as it reported them.
+        var t = done.Timings;
+        Assert.True(t.CreatedAt <= t.DispatchedAt && t.DispatchedAt <= t.StartedAt && t.StartedAt <= t.FinishedAt, t.ToString());
+        Assert.Equal((1.5, 1.25, 0.01), (t.SamplingSeconds, t.OnnxSeconds, t.StoreSeconds));
         Assert.Null(await job.Start(1));
         Assert.Equal(0, (await cluster.Grains.GetGrain<ITenantGrain>(tenantId).Describe())!.Usage.JobsInFlight);
     }

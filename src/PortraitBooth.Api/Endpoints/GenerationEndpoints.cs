@@ -49,7 +49,8 @@ public static class GenerationEndpoints
         var spec = await validator.Validate(tenantId, body, defaultSeed);
 
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
-        if (await job.Get() is { } earlier && !GenerationValidator.Same(earlier.Spec, spec))
+        // Only an idempotency key can name an earlier job: a fresh id skips the extra grain call.
+        if (idempotencyKey.Length > 0 && await job.Get() is { } earlier && !GenerationValidator.Same(earlier.Spec, spec))
             throw new ApiException(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
                 $"{IdempotencyHeader} '{idempotencyKey}' was used for a different request");
         var (snapshot, admission) = await job.Submit(spec);

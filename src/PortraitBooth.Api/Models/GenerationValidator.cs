@@ -1,5 +1,4 @@
 using PortraitBooth.Abstractions;
-using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Models;
@@ -22,20 +21,22 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
         var identities = body.Identities ?? [];
         if (identities.Any(string.IsNullOrWhiteSpace)) throw new InvalidRequestException("identities must not contain empty ids");
 
-        var tokens = pack.Tokenizer.Tokenize(body.Prompt);
-        pack.Tokenizer.Tokenize(body.NegativePrompt ?? "");
-        ConditioningBuilder.CheckIdentityCount(tokens, identities.Count);
-        // Without identities the prompt is plain text-to-image: its identity words stay ordinary words.
-
         var request = new GenerationRequest
         {
             Prompt = body.Prompt,
+            NegativePrompt = body.NegativePrompt ?? "",
+            // Only the number of faces is checked here; each φ is read from its identity grain by the worker.
+            Faces = identities.Select(_ => Array.Empty<float>()).ToList(),
             Steps = body.Steps ?? 50,
             Guidance = body.Guidance ?? 5f,
             Width = body.Width ?? manifest.Size.DefaultWidth,
             Height = body.Height ?? manifest.Size.DefaultHeight,
+            Boxes = body.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
+            Expressions = body.Expressions,
         };
-        RequestLimits.Check(request, manifest);
+        // Tokenizes the prompt as it will be sampled (expression words inserted): one identity token per identity;
+        // without identities the prompt is plain text-to-image and its identity words stay ordinary words.
+        RequestLimits.Check(request, manifest, pack.Tokenizer, packs.SamplingLimits.MaxSubjects);
         var count = body.Count ?? 1;
         if (count is < 1 or > MaxCount) throw new InvalidRequestException($"count must be between 1 and {MaxCount}, got {count}");
 
@@ -45,10 +46,13 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
 
         var seed = body.Seed ?? defaultSeed;
         return new JobSpec(tenantId, pack.Name, body.Prompt, body.NegativePrompt ?? "", identities.ToList(), seed,
-            request.Steps, request.Guidance, request.Width, request.Height, count);
+            request.Steps, request.Guidance, request.Width, request.Height, count, body.Boxes?.ToList(), body.Expressions?.ToList());
     }
 
     /// <summary>Value equality of two specs (lists compared by content).</summary>
     public static bool Same(JobSpec a, JobSpec b) =>
-        a with { IdentityIds = [] } == b with { IdentityIds = [] } && a.IdentityIds.SequenceEqual(b.IdentityIds);
+        a with { IdentityIds = [], Boxes = null, Expressions = null } == b with { IdentityIds = [], Boxes = null, Expressions = null }
+        && a.IdentityIds.SequenceEqual(b.IdentityIds)
+        && (a.Boxes ?? []).SequenceEqual(b.Boxes ?? [])
+        && (a.Expressions ?? []).SequenceEqual(b.Expressions ?? []);
 }

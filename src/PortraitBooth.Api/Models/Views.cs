@@ -23,7 +23,12 @@ public sealed record IdentityView(string Id, string? Name, float[] FaceBox, int 
 
 public sealed record ProgressView(int Step, int TotalSteps, double Fraction);
 
-public sealed record TimingsView(DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? SamplingSeconds);
+public sealed record TimingsView(DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, double? SamplingSeconds,
+    DateTimeOffset? DispatchedAt, double? OnnxSeconds, double? StoreSeconds)
+{
+    public static TimingsView From(JobTimings t) =>
+        new(t.CreatedAt, t.StartedAt, t.FinishedAt, t.SamplingSeconds, t.DispatchedAt, t.OnnxSeconds, t.StoreSeconds);
+}
 
 public sealed record GenerationView(
     string Id,
@@ -32,6 +37,8 @@ public sealed record GenerationView(
     string Prompt,
     string NegativePrompt,
     IReadOnlyList<string> Identities,
+    IReadOnlyList<SubjectRegion>? Boxes,
+    IReadOnlyList<string?>? Expressions,
     int Steps,
     float Guidance,
     int Width,
@@ -56,9 +63,9 @@ public sealed record GenerationView(
             ? Enumerable.Range(0, job.ResultKeys.Count).Select(n => $"/v1/generations/{job.JobId}/images/{n}").ToList()
             : [];
         return new GenerationView(job.JobId, StatusName(job.Status), spec.Pack, spec.Prompt, spec.NegativePrompt, spec.IdentityIds,
-            spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
+            spec.Boxes, spec.Expressions, spec.Steps, spec.Guidance, spec.Width, spec.Height, spec.Count, seeds,
             new ProgressView(job.Step, total, total > 0 ? Math.Round((double)job.Step / total, 4) : 0),
-            job.Attempts, new TimingsView(job.Timings.CreatedAt, job.Timings.StartedAt, job.Timings.FinishedAt, job.Timings.SamplingSeconds),
+            job.Attempts, TimingsView.From(job.Timings),
             images, job.ExpiresAt, job.Error);
     }
 }
@@ -68,6 +75,8 @@ public sealed record GenerationBody(
     string? Prompt,
     string? NegativePrompt,
     IReadOnlyList<string>? Identities,
+    IReadOnlyList<SubjectRegion>? Boxes,
+    IReadOnlyList<string?>? Expressions,
     ulong? Seed,
     int? Steps,
     float? Guidance,

@@ -15,7 +15,7 @@ public sealed class InstalledPack : IDisposable
     private readonly Lazy<PortraitPipeline> _pipeline;
     private readonly Lazy<FaceEmbedder> _embedder;
 
-    public InstalledPack(string name, string directory, IFaceInput faceInput)
+    public InstalledPack(string name, string directory, IFaceInput faceInput, SamplingLimits? limits = null)
     {
         Name = name;
         Directory = Path.GetFullPath(directory);
@@ -24,7 +24,7 @@ public sealed class InstalledPack : IDisposable
         FusionId = PackIdentity.FusionId(name, Manifest);
         _tokenizer = new(() => PackTokenizer.Create(Directory, Manifest));
         _models = new(() => ModelPack.Open(Directory));
-        _pipeline = new(() => new PortraitPipeline(Models, Tokenizer));
+        _pipeline = new(() => new PortraitPipeline(Models, Tokenizer, limits));
         _embedder = new(() => new FaceEmbedder(Models, faceInput));
     }
 

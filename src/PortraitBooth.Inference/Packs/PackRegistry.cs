@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PortraitBooth.Inference.Faces;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Inference.Packs;
 
@@ -17,6 +18,9 @@ public sealed class PackRegistry(PackSettings settings, IModelLocator locator) :
 
     public string DefaultPack => settings.DefaultPack;
 
+    /// <summary>The deployment's sampling limits: every pack's pipeline samples with them and the API checks against them.</summary>
+    public SamplingLimits SamplingLimits => settings.SamplingLimits;
+
     public InstalledPack Default => Get(DefaultPack);
 
     /// <summary>The face networks that find and align faces (uploads, and packs whose encoder needs aligned faces).</summary>
@@ -28,7 +32,7 @@ public sealed class PackRegistry(PackSettings settings, IModelLocator locator) :
         if (!settings.Packs.TryGetValue(name, out var configured))
             throw new UnknownPackException($"pack '{name}' is not installed; installed packs: {string.Join(", ", Names)}");
         return _packs.GetOrAdd(name, n => new Lazy<InstalledPack>(
-            () => new InstalledPack(n, locator.PackDirectory(n, configured), new LazyAlignedFaceInput(_faceModels)))).Value;
+            () => new InstalledPack(n, locator.PackDirectory(n, configured), new LazyAlignedFaceInput(_faceModels), settings.SamplingLimits))).Value;
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using PortraitBooth.Inference.Sampling;
+
 namespace PortraitBooth.Inference.Packs;
 
 /// <summary>
@@ -14,4 +16,12 @@ public sealed class PackSettings
 
     /// <summary>The converted face models' folder; empty means "the locator decides" (converted on first use).</summary>
     public string FaceModels { get; set; } = "";
+
+    /// <summary>Most subjects (faces) in one image; the API refuses more before a job exists.</summary>
+    public int MaxSubjects { get; set; } = RequestLimits.DefaultMaxSubjects;
+
+    /// <summary>Most rows in one U-Net call; a multi-subject step with more rows is split into several calls.</summary>
+    public int UnetBatchLimit { get; set; } = new SamplingLimits().UnetBatchLimit;
+
+    public SamplingLimits SamplingLimits => new(MaxSubjects, UnetBatchLimit);
 }

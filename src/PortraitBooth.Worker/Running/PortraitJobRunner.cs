@@ -57,7 +57,8 @@ public sealed class PortraitJobRunner(
             }
 
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            double samplingSeconds = 0;
+            double samplingSeconds = 0, onnxSeconds = 0;
+            var storing = new Stopwatch();
             var running = new JobEvent(jobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
             await using (var progress = new JobProgressPump(job, attempt, events, running, cancellation))
             {
@@ -68,20 +69,26 @@ public sealed class PortraitJobRunner(
                     {
                         Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)i),
                         Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
+                        Boxes = spec.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
+                        Expressions = spec.Expressions,
                     };
                     // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
                     samplingSeconds += generated.Total.TotalSeconds;
+                    onnxSeconds += generated.OnnxTime.TotalSeconds;
                     var key = StoreKeys.Result(spec.TenantId, jobId, attempt, i);
+                    var png = EncodePng(generated.Image);
+                    storing.Start();
                     using (PlatformTracing.Source.StartActivity("store result"))
-                        await results.Put(key, EncodePng(generated.Image), options.Value.ResultTtl, cancellationToken);
+                        await results.Put(key, png, options.Value.ResultTtl, cancellationToken);
+                    storing.Stop();
                     keys.Add(key);
                 }
             }
             await fusedTokens.SaveNew();
 
             var expiresAt = DateTimeOffset.UtcNow + options.Value.ResultTtl;
-            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt))) return JobRunOutcome.Succeeded;
+            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt, onnxSeconds, storing.Elapsed.TotalSeconds))) return JobRunOutcome.Succeeded;
             await DeleteResults(keys);
             return JobRunOutcome.Dropped;
         }
@@ -89,7 +96,6 @@ public sealed class PortraitJobRunner(
         {
             // The job grain said cancelled (the worker itself is not shutting down): nothing to report back.
             logger.LogInformation("Job {Job} attempt {Attempt}: cancelled while running", jobId, attempt);
-            activity?.SetTag("portraitbooth.outcome", "cancelled");
             await DeleteResults(keys);
             return JobRunOutcome.Cancelled;
         }

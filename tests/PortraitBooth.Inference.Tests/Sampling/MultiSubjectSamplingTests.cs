@@ -21,7 +21,7 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
 
         // No background region: bootstrapping or not, the one region's two rows are the single-subject batch.
         Assert.Equal(Enumerable.Repeat(2, single.Steps), multi.Unet.Batches);
-        var difference = MaxAbsDifference(expected.Latent, multi.Latent);
+        var difference = Differences.MaxAbs(expected.Latent, multi.Latent);
         TestContext.Current.TestOutputHelper?.WriteLine($"max |single − full-canvas multi| latent = {difference:E2}");
         Assert.True(difference <= 1e-4, $"latents differ by {difference}");
     }
@@ -62,7 +62,7 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
 
         Assert.Equal(Enumerable.Repeat(2, 3 * request.Steps), sequential.Unet.Batches);
         Assert.Equal([.. Enumerable.Repeat(new[] { 4, 2 }, 5).SelectMany(b => b), .. Enumerable.Repeat(4, request.Steps - 5)], chunked.Unet.Batches);
-        var (toSequential, toChunked) = (MaxAbsDifference(batched.Latent, sequential.Latent), MaxAbsDifference(batched.Latent, chunked.Latent));
+        var (toSequential, toChunked) = (Differences.MaxAbs(batched.Latent, sequential.Latent), Differences.MaxAbs(batched.Latent, chunked.Latent));
         TestContext.Current.TestOutputHelper?.WriteLine($"max |batched − sequential| = {toSequential:E2}, |batched − chunked| = {toChunked:E2}");
         Assert.True(toSequential <= 1e-4, $"sequential differs by {toSequential}");
         Assert.True(toChunked <= 1e-4, $"chunked differs by {toChunked}");
@@ -134,12 +134,6 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
         Assert.Equal([1, 2], reported);
     }
 
-    private static double MaxAbsDifference(float[] a, float[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        return a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max();
-    }
-
     /// <summary>The real scheduler, recording which step each Step call names.</summary>
     private sealed class RecordingScheduler(IDiffusionScheduler inner) : IDiffusionScheduler
     {
@@ -154,10 +148,5 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
             Steps.Add(step);
             inner.Step(modelOutput, step, sample);
         }
-    }
-
-    private sealed class InlineProgress(Action<SamplingProgress> report) : IProgress<SamplingProgress>
-    {
-        public void Report(SamplingProgress value) => report(value);
     }
 }

@@ -45,9 +45,9 @@ public sealed class PortraitPipelineTests(PipelineFixture fixture) : IClassFixtu
         using var batched = fixture.Pipeline.Generate(request);
         using var sequential = fixture.Pipeline.Generate(request with { Cfg = CfgMode.Sequential });
         Assert.Equal(request.Steps * 2, sequential.OnnxCalls - batched.OnnxCalls + request.Steps);
-        TestContext.Current.TestOutputHelper?.WriteLine($"max |batched − sequential| latent = {MaxAbsDifference(batched.Latent, sequential.Latent):E2}");
-        Assert.True(MaxAbsDifference(batched.Latent, sequential.Latent) <= 1e-4,
-            $"max |batched − sequential| = {MaxAbsDifference(batched.Latent, sequential.Latent)}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"max |batched − sequential| latent = {Differences.MaxAbs(batched.Latent, sequential.Latent):E2}");
+        Assert.True(Differences.MaxAbs(batched.Latent, sequential.Latent) <= 1e-4,
+            $"max |batched − sequential| = {Differences.MaxAbs(batched.Latent, sequential.Latent)}");
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class PortraitPipelineTests(PipelineFixture fixture) : IClassFixtu
         var imageDifference = MaxPixelDifference(full.Image, half.Image) / 127.5;
         // The latent passes float16 edges 2 × steps times; float16 resolves 3 significant digits, so compare relatively.
         var latentScale = full.Latent.Max(MathF.Abs);
-        var latentDifference = MaxAbsDifference(full.Latent, half.Latent) / latentScale;
+        var latentDifference = Differences.MaxAbs(full.Latent, half.Latent) / latentScale;
         TestContext.Current.TestOutputHelper?.WriteLine($"fp32 vs fp16: image max diff {imageDifference:E2}, latent max diff / max |latent| {latentDifference:E2}");
         Assert.True(imageDifference <= 1e-2, $"image differs by {imageDifference}");
         Assert.True(latentDifference <= 1e-2, $"latent differs by {latentDifference} of its scale");
@@ -125,16 +125,5 @@ public sealed class PortraitPipelineTests(PipelineFixture fixture) : IClassFixtu
             result.Image.Save(stream, new PngEncoder());
             return stream.ToArray();
         }
-    }
-
-    private static double MaxAbsDifference(float[] a, float[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        return a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max();
-    }
-
-    private sealed class InlineProgress(Action<SamplingProgress> report) : IProgress<SamplingProgress>
-    {
-        public void Report(SamplingProgress value) => report(value);
     }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PortraitBooth.Inference.Packs;
+using PortraitBooth.ModelBuilder;
+
+namespace PortraitBooth.Cli.Platform;
+
+/// <summary>
+/// <c>portraitbooth bench platform</c>: jobs through the real path (HTTP API → job grain → RabbitMQ → worker → Redis)
+/// of an in-process api+gpu silo, on the micro pack at its smallest size and one step, so the platform's own cost shows.
+/// </summary>
+public static class PlatformBenchCommand
+{
+    public const string RedisVariable = "PORTRAITBOOTH_TEST_REDIS", RabbitMqVariable = "PORTRAITBOOTH_TEST_RABBITMQ";
+
+    public static Command Create()
+    {
+        var redis = new Option<string?>("--redis") { Description = $"StackExchange.Redis address, e.g. 127.0.0.1:6379 (default: ${RedisVariable})." };
+        var rabbitMq = new Option<string?>("--rabbitmq") { Description = $"Broker URI, e.g. amqp://guest:guest@127.0.0.1:5672/ (default: ${RabbitMqVariable})." };
+        var jobs = new Option<int>("--jobs") { Description = "Jobs measured.", DefaultValueFactory = _ => 2000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs in flight: clients that each submit a job and follow it to its end.", DefaultValueFactory = _ => 8 };
+        var capacity = new Option<int?>("--capacity") { Description = "Jobs the gpu role runs at once, its prefetch (default: the concurrency)." };
+        var warmup = new Option<int>("--warmup") { Description = "Jobs run first and not measured (JIT, connections, grain activations).", DefaultValueFactory = _ => 200 };
+        var command = new Command("platform", "Jobs/s and added latency of the platform itself (API, grain, broker, worker, Redis), with a pack whose graphs cost almost nothing.")
+        {
+            redis, rabbitMq, jobs, concurrency, capacity, warmup,
+        };
+        command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
+        {
+            var redisAddress = Address(parse.GetValue(redis), "--redis", RedisVariable);
+            var rabbitAddress = Address(parse.GetValue(rabbitMq), "--rabbitmq", RabbitMqVariable);
+            var (jobCount, inFlight, warmupCount) = (parse.GetValue(jobs), parse.GetValue(concurrency), parse.GetValue(warmup));
+            var gpuCapacity = parse.GetValue(capacity) ?? inFlight;
+            if (jobCount < 1) throw new UsageException("--jobs must be at least 1");
+            if (inFlight < 1) throw new UsageException("--concurrency must be at least 1");
+            if (gpuCapacity < 1) throw new UsageException("--capacity must be at least 1");
+            if (warmupCount < 0) throw new UsageException("--warmup must not be negative");
+
+            var packDirectory = ModelLocations.EnsurePack(PackKind.Micro);
+            var size = ModelPack.ReadManifest(packDirectory).Size.Min;
+            await using var silo = await BenchSilo.Start(redisAddress, rabbitAddress, packDirectory, gpuCapacity);
+            using var client = silo.Client(await silo.CreateTenant());
+            var load = new JobLoad(client, new { prompt = "a portrait photo of a man", steps = 1, width = size, height = size, seed = 1 });
+            if (warmupCount > 0) await load.Run(warmupCount, inFlight, cancellationToken);
+
+            var costs = await silo.Costs.Read();
+            var clock = Stopwatch.StartNew();
+            var traces = await load.Run(jobCount, inFlight, cancellationToken);
+            var wall = clock.Elapsed;
+            var spent = (await silo.Costs.Read()).PerJob(costs, jobCount);
+            Console.WriteLine($"bench platform: {jobCount} jobs (after {warmupCount} warm-up), concurrency {inFlight}, gpu capacity {gpuCapacity}, " +
+                $"pack 'micro' {size}x{size}, 1 step; one api+gpu silo in-process, {Environment.ProcessorCount} cores");
+            PlatformReport.Write(traces, wall);
+            var succeeded = traces.Where(t => t.Succeeded).ToList();
+            if (succeeded.Count > 0)
+            {
+                var added = succeeded.Select(PlatformReport.Added).ToList();
+                Console.WriteLine($"{succeeded.Count / wall.TotalSeconds:F1} jobs/s; added latency p50 {PlatformReport.Percentile(added, 0.5):F3} ms, " +
+                    $"p99 {PlatformReport.Percentile(added, 0.99):F3} ms (targets: >= 500 jobs/s, p50 <= 5 ms)");
+            }
+            Console.WriteLine(spent);
+            if (succeeded.Count == traces.Count) return 0;
+            foreach (var trace in traces.Where(t => !t.Succeeded).Take(3)) Console.Error.WriteLine(trace.Error);
+            Console.Error.WriteLine($"error: {traces.Count - succeeded.Count} of {traces.Count} jobs did not succeed");
+            return CliErrors.Failure;
+        }));
+        return command;
+    }
+
+    private static string Address(string? given, string option, string variable) =>
+        given is { Length: > 0 } ? given
+        : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : throw new UsageException($"{option} is required (or set {variable}; scripts/lib/services.sh starts Redis and RabbitMQ and sets both)");
+}
