@@ -1,6 +1,7 @@
 using System.Net;
 using MassTransit;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Storage;
 using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
@@ -45,6 +46,8 @@ public static class DistributedHostExtensions
                     // Orleans' own serializer: the state types are [GenerateSerializer] records with lists.
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
+            // Every silo reports to the Orleans Dashboard; the api silos serve it under /admin/orleans.
+            silo.AddDashboard();
             if (settings.FastFailureDetection) silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
             if (!settings.IsApi) silo.Services.PostConfigure<GrainTypeOptions>(GrainlessSilo.RemovePortraitBoothGrains);
         });
