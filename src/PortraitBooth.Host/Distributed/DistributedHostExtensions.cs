@@ -1,5 +1,7 @@
 using System.Net;
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
@@ -15,7 +17,8 @@ public static class DistributedHostExtensions
 {
     /// <summary>
     /// The distributed shape's silo and stores: Redis clustering and grain storage "portraitbooth", photos and
-    /// results in Redis, readiness checks for Redis and the broker; gpu-only silos host no grain classes.
+    /// results in Redis, the data-protection key ring (dashboard cookies) in Redis, readiness checks for Redis and
+    /// the broker; gpu-only silos host no grain classes.
     /// </summary>
     public static WebApplicationBuilder AddDistributedSilo(this WebApplicationBuilder builder, PortraitBoothHostOptions host)
     {
@@ -30,6 +33,9 @@ public static class DistributedHostExtensions
         builder.Services.AddSingleton<IBlobStore>(sp => new RedisBlobStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix));
         builder.Services.AddSingleton<IJobEvents>(sp => new RedisJobEvents(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix,
             sp.GetRequiredService<ILogger<RedisJobEvents>>()));
+        builder.Services.AddDataProtection().SetApplicationName("PortraitBooth");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, redis) =>
+            o.XmlRepository = new RedisKeyRing(redis, settings.KeyPrefix));
         builder.Services.AddHealthChecks()
             .AddCheck<RedisReadinessCheck>("redis", tags: [ReadinessCheck.Tag])
             .AddCheck<BrokerReadinessCheck>("rabbitmq", tags: [ReadinessCheck.Tag]);
