@@ -71,6 +71,25 @@ public sealed class DashboardBrowserTests(HostFixture host, Chromium chromium) :
     }
 
     [Fact]
+    public async Task A_failed_job_shows_in_recent_failures_with_its_error_text()
+    {
+        // The tenant runs one job at a time: the second waits behind a long one while its identity is deleted.
+        var (_, key) = await host.NewTenant("fail", maxJobsInFlight: 1);
+        var page = await SignedInPage();
+        using var client = host.Client(key);
+        var identityId = (await ApiClient.CreateIdentity(client)).GetProperty("id").GetString()!;
+        var blocker = (await ApiClient.Submit(client, LongJob)).GetProperty("id").GetString()!;
+        var doomed = (await ApiClient.Submit(client, new { prompt = "a photo of a man", identities = new[] { identityId }, steps = 4 }))
+            .GetProperty("id").GetString()!;
+        await ApiClient.Expect(await client.DeleteAsync($"/v1/identities/{identityId}"), HttpStatusCode.NoContent);
+        await ApiClient.Expect(await client.PostAsync($"/v1/generations/{blocker}/cancel", null), HttpStatusCode.OK);
+
+        var failure = page.Locator($"#failures tbody tr[data-id='{doomed}']");
+        await Expect(failure).ToContainTextAsync($"identity '{identityId}' does not exist", new() { Timeout = 300_000 });
+        await Expect(JobRow(page, doomed).Locator(".badge")).ToHaveTextAsync("failed");
+    }
+
+    [Fact]
     public async Task Suspending_a_tenant_from_the_dashboard_refuses_its_next_request_and_resuming_restores_it()
     {
         var (tenantId, key) = await host.NewTenant("suspend");
