@@ -68,6 +68,7 @@ public sealed class OperationsGrain : Grain, IOperationsGrain
         return new WorkerStatus(last, minutes > 0 ? (last.Completed - first.Completed) / minutes : 0);
     }
 
-    private static DateTimeOffset MinuteOf(DateTimeOffset at) =>
+    /// <summary>The start of <paramref name="at"/>'s minute (UTC): the key of the minute counts.</summary>
+    public static DateTimeOffset MinuteOf(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 }

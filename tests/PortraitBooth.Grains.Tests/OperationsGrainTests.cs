@@ -37,7 +37,7 @@ public sealed class OperationsGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task Each_end_counts_once_in_its_minute_and_a_late_report_never_reopens_a_job()
     {
-        var minute = MinuteOf(DateTimeOffset.UtcNow.AddMinutes(-37));
+        var minute = OperationsGrain.MinuteOf(DateTimeOffset.UtcNow.AddMinutes(-37));
         var job = Activity("t-minutes", JobStatus.Running, minute.AddSeconds(5));
         await Operations.Record(job);
         await Operations.Record(job with { Status = JobStatus.Succeeded, UpdatedAt = minute.AddSeconds(20) });
@@ -91,6 +91,4 @@ public sealed class OperationsGrainTests(ClusterFixture cluster)
 
     private static JobActivity Activity(string tenantId, JobStatus status, DateTimeOffset at) =>
         new(Specs.NewJobId(), tenantId, status, "a photo of a man", [1UL], 1, status == JobStatus.Failed ? "broken" : null, at, at);
-
-    private static DateTimeOffset MinuteOf(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 }
