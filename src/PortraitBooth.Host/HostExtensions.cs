@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api;
 using PortraitBooth.Grains;
@@ -35,7 +36,8 @@ public static class HostExtensions
         else
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
-                .AddMemoryGrainStorage(GrainStorage.Name));
+                .AddMemoryGrainStorage(GrainStorage.Name)
+                .AddDashboard()); // the Orleans Dashboard's grains and counters; the API maps it under /admin/orleans
 
         builder.Services.AddPortraitBoothApi(builder.Configuration);
         builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
