@@ -9,6 +9,7 @@ source scripts/lib/services.sh
 ensure_dotnet
 bash scripts/fetch-face-api.sh
 ensure_face_api_reference
+ensure_chromium || echo "chromium: not installed; the browser tests will fail in CI and skip elsewhere" >&2
 
 results="artifacts/test-results"
 rm -rf "$results"

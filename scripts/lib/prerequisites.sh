@@ -15,3 +15,15 @@ ensure_face_api_reference() {
     (cd "$dir" && npm ci --silent --no-audit --no-fund) || { echo "npm ci in $dir failed" >&2; exit 1; }
   fi
 }
+
+# Debian's headless-capable Chromium for the admin dashboard's browser tests (Playwright drives it at
+# /usr/bin/chromium; no browser is downloaded). Without it the browser tests fail in CI and skip elsewhere.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "chromium missing and not root: the browser tests will skip" >&2
+    return 1
+  fi
+  apt-get update -qq >/dev/null || return 1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || return 1
+}

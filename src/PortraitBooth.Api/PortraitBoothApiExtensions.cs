@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PortraitBooth.Api.Dashboard;
 using PortraitBooth.Api.Endpoints;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
@@ -38,7 +39,10 @@ public static class PortraitBoothApiExtensions
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();
         services.AddSingleton<TenantKeyFilter>();
+        services.AddSingleton<AdminKeyCheck>();
         services.AddSingleton<AdminKeyFilter>();
+        services.AddSingleton<AntiforgeryFilter>();
+        services.AddDashboardSignIn();
         return services;
     }
 
@@ -49,11 +53,16 @@ public static class PortraitBoothApiExtensions
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     }
 
-    /// <summary>Error handling, <c>/v1</c> (tenant API behind the key filter, admin API behind the admin key), OpenAPI, Scalar, health.</summary>
+    /// <summary>
+    /// Error handling, <c>/v1</c> (tenant API behind the key filter, admin API behind the admin key), the admin dashboard
+    /// and the Orleans Dashboard under <c>/admin</c> (behind the dashboard's sign-in), OpenAPI, Scalar, health.
+    /// </summary>
     public static WebApplication MapPortraitBoothApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         var v1 = app.MapGroup("/v1");
         v1.MapGroup("").AddEndpointFilter<TenantKeyFilter>()
@@ -61,6 +70,7 @@ public static class PortraitBoothApiExtensions
             .MapIdentities()
             .MapGenerations();
         v1.MapAdmin();
+        app.MapAdminDashboard();
 
         app.MapOpenApi();
         app.MapScalarApiReference();

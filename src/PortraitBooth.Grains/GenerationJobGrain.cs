@@ -12,6 +12,7 @@ namespace PortraitBooth.Grains;
 /// Transitions (start, and every end) are published to <see cref="IJobEvents"/> here, after the state is written:
 /// every end passes through this grain (a queued job cancelled by the API never meets a worker), and a follower
 /// that reads the grain on such an event sees the final state. Sampling steps are published by the worker.
+/// Each transition is also recorded in the <see cref="IOperationsGrain"/> for the admin dashboard.
 /// </summary>
 public sealed class GenerationJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<JobState> state,
@@ -45,6 +46,7 @@ public sealed class GenerationJobGrain(
         state.State = job;
         await state.WriteOrDeactivate(this);
         PlatformMetrics.JobSubmitted(spec.TenantId);
+        await Track();
         if (admission.Decision == AdmissionDecision.Dispatch)
         {
             await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
@@ -67,6 +69,7 @@ public sealed class GenerationJobGrain(
         _step = 0;
         await state.WriteOrDeactivate(this);
         Publish();
+        await Track();
         return S.Attempt;
     }
 
@@ -128,6 +131,7 @@ public sealed class GenerationJobGrain(
         await state.WriteOrDeactivate(this);
         PlatformMetrics.JobEnded(S.Spec!.TenantId, S.Status);
         Publish();
+        await Track();
         await TellTenantJobEnded();
     }
 
@@ -151,6 +155,21 @@ public sealed class GenerationJobGrain(
                 logger.LogWarning(e, "Job {Job}: telling tenant it ended failed; retrying in {Delay}", JobId, delay);
                 await Task.Delay(delay);
             }
+        }
+    }
+
+    /// <summary>Tells the operations view (the admin dashboard) of the transition; advisory, so a failure only logs.</summary>
+    private async Task Track()
+    {
+        var spec = S.Spec!;
+        try
+        {
+            await GrainFactory.GetGrain<IOperationsGrain>(IOperationsGrain.Key).Record(new JobActivity(JobId, spec.TenantId, S.Status,
+                spec.Prompt, JobSpecs.Seeds(spec), S.ResultKeys.Count, S.Error, S.CreatedAt, DateTimeOffset.UtcNow));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: the operations view missed its {Status} transition", JobId, S.Status);
         }
     }
 

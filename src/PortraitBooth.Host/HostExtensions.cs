@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api;
 using PortraitBooth.Grains;
@@ -37,7 +38,8 @@ public static class HostExtensions
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(host.Silo.Port, host.Silo.GatewayPort, serviceId: host.Silo.ServiceId, clusterId: host.Silo.ClusterId)
                 .AddMemoryGrainStorage(GrainStorage.Name)
-                .AddActivityPropagation());
+                .AddActivityPropagation()
+                .AddDashboard()); // the Orleans Dashboard's grains and counters; the API maps it under /admin/orleans
 
         builder.Services.AddPortraitBoothApi(builder.Configuration);
         builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();

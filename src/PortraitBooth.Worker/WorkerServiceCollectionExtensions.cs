@@ -37,9 +37,13 @@ public static class WorkerServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The job consumer, and this process's heartbeats (capacity, jobs in flight and done) to the operations view.</summary>
     public static IBusRegistrationConfigurator AddPortraitBoothConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<GeneratePortraitConsumer, GeneratePortraitConsumerDefinition>();
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.TryAddSingleton<WorkerActivity>();
+        bus.AddHostedService<WorkerHeartbeats>();
         return bus;
     }
 }

@@ -6,7 +6,7 @@ using PortraitBooth.Api.Models;
 
 namespace PortraitBooth.Api.Endpoints;
 
-/// <summary><c>/v1/admin</c> (header <c>X-Admin-Key</c>): tenants, their keys, quotas and suspension.</summary>
+/// <summary><c>/v1/admin</c> (header <c>X-Admin-Key</c>): tenants, their keys, quotas and suspension; the dashboard maps the same handlers.</summary>
 public static partial class AdminEndpoints
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
@@ -14,16 +14,30 @@ public static partial class AdminEndpoints
 
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder v1)
     {
-        var admin = v1.MapGroup("/admin/tenants").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>();
-        admin.MapPost("/", Create).WithName("CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)");
-        admin.MapGet("/", List).WithName("ListTenants");
-        admin.MapGet("/{id}", Get).WithName("GetTenant");
-        admin.MapPost("/{id}/keys", CreateKey).WithName("CreateTenantKey");
-        admin.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName("RevokeTenantKey");
-        admin.MapPut("/{id}/quotas", SetQuotas).WithName("SetTenantQuotas");
-        admin.MapPost("/{id}/suspend", Suspend).WithName("SuspendTenant");
-        admin.MapPost("/{id}/resume", Resume).WithName("ResumeTenant");
+        v1.MapGroup("/admin/tenants").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().MapTenantAdministration(namePrefix: "");
         return v1;
+    }
+
+    /// <summary>The tenant handlers on <paramref name="tenants"/>: the admin API's, and the dashboard's behind its sign-in.</summary>
+    internal static RouteGroupBuilder MapTenantAdministration(this RouteGroupBuilder tenants, string namePrefix)
+    {
+        tenants.MapPost("/", Create).WithName(namePrefix + "CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)");
+        tenants.MapGet("/", List).WithName(namePrefix + "ListTenants");
+        tenants.MapGet("/{id}", Get).WithName(namePrefix + "GetTenant");
+        tenants.MapPost("/{id}/keys", CreateKey).WithName(namePrefix + "CreateTenantKey");
+        tenants.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName(namePrefix + "RevokeTenantKey");
+        tenants.MapPut("/{id}/quotas", SetQuotas).WithName(namePrefix + "SetTenantQuotas");
+        tenants.MapPost("/{id}/suspend", Suspend).WithName(namePrefix + "SuspendTenant");
+        tenants.MapPost("/{id}/resume", Resume).WithName(namePrefix + "ResumeTenant");
+        return tenants;
+    }
+
+    /// <summary>Every tenant in the directory, described (the admin API's list and the dashboard's view).</summary>
+    internal static async Task<IReadOnlyList<TenantInfo>> DescribeAll(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
+        var infos = await Task.WhenAll(ids.Select(id => grains.GetGrain<ITenantGrain>(id).Describe()));
+        return infos.OfType<TenantInfo>().ToList();
     }
 
     private static async Task<Created<TenantCreated>> Create(TenantCreateBody body, IGrainFactory grains, TimeProvider time)
@@ -42,12 +56,7 @@ public static partial class AdminEndpoints
         return TypedResults.Created($"/v1/admin/tenants/{id}", new TenantCreated(id, name, key.KeyId, key.Key));
     }
 
-    private static async Task<Ok<IReadOnlyList<TenantInfo>>> List(IGrainFactory grains)
-    {
-        var ids = await grains.GetGrain<ITenantDirectoryGrain>(ITenantDirectoryGrain.Key).List();
-        var infos = await Task.WhenAll(ids.Select(id => grains.GetGrain<ITenantGrain>(id).Describe()));
-        return TypedResults.Ok<IReadOnlyList<TenantInfo>>(infos.OfType<TenantInfo>().ToList());
-    }
+    private static async Task<Ok<IReadOnlyList<TenantInfo>>> List(IGrainFactory grains) => TypedResults.Ok(await DescribeAll(grains));
 
     private static async Task<Ok<TenantInfo>> Get(IGrainFactory grains, string id) => TypedResults.Ok(await Find(grains, id));
 

@@ -93,17 +93,8 @@ public static class GenerationEndpoints
         }
     }
 
-    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultStore results, TimeProvider time, string id, int n)
-    {
-        var job = await Find(http, grains, id);
-        if (job.Status != JobStatus.Succeeded)
-            throw new ApiException(StatusCodes.Status409Conflict, "Not ready", $"generation '{id}' is {GenerationView.StatusName(job.Status)}; images exist once it has succeeded");
-        if (n < 0 || n >= job.ResultKeys.Count) throw ApiException.NotFound($"image {n} of generation '{id}'");
-        var gone = new ApiException(StatusCodes.Status410Gone, "Gone", $"the images of generation '{id}' expired at {job.ExpiresAt:O}");
-        if (job.ExpiresAt is { } expires && expires <= time.GetUtcNow()) throw gone;
-        var png = await results.Get(job.ResultKeys[n], http.RequestAborted) ?? throw gone;
-        return TypedResults.File(png, "image/png", $"{id}-{n}.png");
-    }
+    private static async Task<FileContentHttpResult> Image(HttpContext http, IGrainFactory grains, IResultStore results, TimeProvider time, string id, int n) =>
+        await ResultImages.Read(await Find(http, grains, id), n, results, time, http.RequestAborted);
 
     private static async Task<Ok<GenerationView>> Cancel(HttpContext http, IGrainFactory grains, string id)
     {

@@ -1,6 +1,9 @@
 using System.Net;
 using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Storage;
 using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
@@ -14,7 +17,8 @@ public static class DistributedHostExtensions
 {
     /// <summary>
     /// The distributed shape's silo and stores: Redis clustering and grain storage "portraitbooth", photos and
-    /// results in Redis, readiness checks for Redis and the broker; gpu-only silos host no grain classes.
+    /// results in Redis, the data-protection key ring (dashboard cookies) in Redis, readiness checks for Redis and
+    /// the broker; gpu-only silos host no grain classes.
     /// </summary>
     public static WebApplicationBuilder AddDistributedSilo(this WebApplicationBuilder builder, PortraitBoothHostOptions host)
     {
@@ -29,6 +33,9 @@ public static class DistributedHostExtensions
         builder.Services.AddSingleton<IBlobStore>(sp => new RedisBlobStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix));
         builder.Services.AddSingleton<IJobEvents>(sp => new RedisJobEvents(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix,
             sp.GetRequiredService<ILogger<RedisJobEvents>>()));
+        builder.Services.AddDataProtection().SetApplicationName("PortraitBooth");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, redis) =>
+            o.XmlRepository = new RedisKeyRing(redis, settings.KeyPrefix));
         builder.Services.AddHealthChecks()
             .AddCheck<RedisReadinessCheck>("redis", tags: [ReadinessCheck.Tag])
             .AddCheck<BrokerReadinessCheck>("rabbitmq", tags: [ReadinessCheck.Tag]);
@@ -46,6 +53,8 @@ public static class DistributedHostExtensions
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
                 }));
             silo.AddActivityPropagation();
+            // Every silo reports to the Orleans Dashboard; the api silos serve it under /admin/orleans.
+            silo.AddDashboard();
             if (settings.FastFailureDetection) silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
             if (!settings.IsApi) silo.Services.PostConfigure<GrainTypeOptions>(GrainlessSilo.RemovePortraitBoothGrains);
         });

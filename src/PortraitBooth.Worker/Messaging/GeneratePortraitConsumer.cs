@@ -10,9 +10,10 @@ namespace PortraitBooth.Worker.Messaging;
 /// job grain has the outcome; a worker that dies mid-job leaves it unacked, and the broker redelivers it to another
 /// worker (the job grain numbers that as a new attempt). On the last retry an unexpected error fails the job.
 /// </summary>
-public sealed class GeneratePortraitConsumer(PortraitJobRunner runner, IOptions<JobQueueOptions> options) : IConsumer<GeneratePortrait>
+public sealed class GeneratePortraitConsumer(PortraitJobRunner runner, WorkerActivity activity, IOptions<JobQueueOptions> options)
+    : IConsumer<GeneratePortrait>
 {
     public Task Consume(ConsumeContext<GeneratePortrait> context) =>
-        runner.Run(context.Message.JobId, context.Message.Attempt, context.CancellationToken,
-            finalTry: context.GetRetryAttempt() >= options.Value.RetryLimit);
+        activity.Track(() => runner.Run(context.Message.JobId, context.Message.Attempt, context.CancellationToken,
+            finalTry: context.GetRetryAttempt() >= options.Value.RetryLimit));
 }

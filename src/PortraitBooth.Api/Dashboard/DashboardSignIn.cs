@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PortraitBooth.Api.Dashboard;
+
+/// <summary>
+/// The dashboard's sign-in: a session cookie (HttpOnly, SameSite=Strict, path <c>/admin</c>) issued for the admin key,
+/// and antiforgery tokens for every state-changing request. Without the cookie, pages redirect to the login page and
+/// the JSON under <c>/admin/api</c> answers 401 (ProblemDetails).
+/// </summary>
+public static class DashboardSignIn
+{
+    public const string Scheme = "PortraitBooth.Admin";
+    public const string Policy = "PortraitBooth.Admin";
+    public const string CookieName = "pb_admin";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+    public const string LoginPath = "/admin/login";
+    public const string ApiPath = "/admin/api";
+
+    public static IServiceCollection AddDashboardSignIn(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
+        {
+            cookie.Cookie.Name = CookieName;
+            cookie.Cookie.Path = "/admin";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // the host listens on plain HTTP on loopback by default
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = LoginPath;
+            cookie.Events.OnRedirectToLogin = RedirectPagesOnly;
+            cookie.Events.OnRedirectToAccessDenied = RedirectPagesOnly;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.HeaderName = AntiforgeryHeader;
+            antiforgery.Cookie.Name = "pb_admin_af";
+            antiforgery.Cookie.Path = "/admin";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        return services;
+    }
+
+    /// <summary>A page request goes to the login page; the dashboard's JSON gets 401 with a ProblemDetails body.</summary>
+    private static async Task RedirectPagesOnly(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var http = context.HttpContext;
+        if (!http.Request.Path.StartsWithSegments(ApiPath))
+        {
+            http.Response.Redirect(context.RedirectUri);
+            return;
+        }
+        http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = 401, Title = "Unauthorized", Detail = "sign in to the dashboard at " + LoginPath },
+        });
+    }
+}
+
+/// <summary>Refuses (400) a state-changing request without a valid antiforgery token (header <see cref="DashboardSignIn.AntiforgeryHeader"/>).</summary>
+public sealed class AntiforgeryFilter(IAntiforgery antiforgery) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var safe = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+        if (!safe && !await antiforgery.IsRequestValidAsync(http))
+            throw new Infrastructure.ApiException(StatusCodes.Status400BadRequest, "Invalid antiforgery token",
+                $"state-changing dashboard requests need the page's antiforgery token in the {DashboardSignIn.AntiforgeryHeader} header");
+        return await next(context);
+    }
+}

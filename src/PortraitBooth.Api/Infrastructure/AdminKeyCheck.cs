@@ -1,0 +1,22 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace PortraitBooth.Api.Infrastructure;
+
+/// <summary>
+/// The one check of the admin key, for the <c>X-Admin-Key</c> header and the dashboard's sign-in alike: it must equal
+/// the configured key (compared in constant time); 401 otherwise, 403 when none is configured.
+/// </summary>
+public sealed class AdminKeyCheck(IOptions<PortraitBoothApiOptions> options)
+{
+    /// <param name="what">What the caller should have sent, for the 401's detail.</param>
+    public void Verify(string? given, string what)
+    {
+        var expected = options.Value.AdminKey;
+        if (string.IsNullOrEmpty(expected))
+            throw new ApiException(StatusCodes.Status403Forbidden, "Admin API disabled", "no admin key is configured (PortraitBooth:AdminKey)");
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected)))
+            throw new ApiException(StatusCodes.Status401Unauthorized, "Unauthorized", $"{what} is required");
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using PortraitBooth.Abstractions;
+using PortraitBooth.Worker.Messaging;
+
+namespace PortraitBooth.Worker.Running;
+
+/// <summary>This worker process's jobs in flight and jobs finished, for its heartbeats.</summary>
+public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider time)
+{
+    private int _inFlight;
+    private long _completed;
+
+    public string WorkerId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..4]}";
+
+    /// <summary>Counts one job while it runs, and as finished when it ran to an outcome (a skipped start is no job run here).</summary>
+    public async Task<JobRunOutcome> Track(Func<Task<JobRunOutcome>> run)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            var outcome = await run();
+            if (outcome != JobRunOutcome.Skipped) Interlocked.Increment(ref _completed);
+            return outcome;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    public WorkerHeartbeat Heartbeat() =>
+        new(WorkerId, queue.Value.Capacity, Volatile.Read(ref _inFlight), Interlocked.Read(ref _completed), time.GetUtcNow());
+}
