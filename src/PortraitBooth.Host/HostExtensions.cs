@@ -48,11 +48,7 @@ public static class HostExtensions
         // This process in metrics and traces: silos on one machine differ by port.
         var instance = $"{Environment.MachineName}:{host.Silo.Port}";
         builder.AddPortraitBoothTelemetry(host.Telemetry, instance);
-        builder.Services.AddPortraitBoothWorker(worker =>
-        {
-            worker.WorkerName = instance;
-            section.Bind(worker);
-        });
+        builder.Services.AddPortraitBoothWorker(worker => section.Bind(worker));
         // Embedded: grains, worker and API share one process, so job events travel through in-process channels.
         // Distributed: Redis pub/sub (AddDistributedSilo), so any api silo streams the steps of any gpu silo.
         if (!distributed) builder.Services.AddSingleton<IJobEvents, InProcessJobEvents>(_ => new InProcessJobEvents());

@@ -7,8 +7,6 @@ public sealed class PortraitWorkerOptions
     public TimeSpan ResultTtl { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Bound of the in-memory result store (embedded mode).</summary>
     public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
-    /// <summary>This worker's name in metrics (tag <c>worker</c>); the host defaults it to machine and silo port.</summary>
-    public string WorkerName { get; set; } = Environment.MachineName;
     /// <summary>How often the worker tells the operations view (admin dashboard) its capacity, jobs in flight and jobs done.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

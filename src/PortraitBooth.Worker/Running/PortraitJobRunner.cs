@@ -42,7 +42,6 @@ public sealed class PortraitJobRunner(
         var spec = (await job.Get())!.Spec;
         activity?.SetTag("portraitbooth.tenant", spec.TenantId);
         activity?.SetTag("portraitbooth.attempt", attempt);
-        using var inFlight = PlatformMetrics.WorkerJobRunning(options.Value.WorkerName);
         var keys = new List<string>();
         try
         {

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Telemetry;
 using PortraitBooth.Worker.Messaging;
 
 namespace PortraitBooth.Worker.Running;
 
-/// <summary>This worker process's jobs in flight and jobs finished, for its heartbeats.</summary>
+/// <summary>This worker process's jobs in flight and jobs finished, for its heartbeats and its metrics (tag <c>worker</c> = <see cref="WorkerId"/>).</summary>
 public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider time)
 {
     private int _inFlight;
@@ -16,6 +17,7 @@ public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider
     public async Task<JobRunOutcome> Track(Func<Task<JobRunOutcome>> run)
     {
         Interlocked.Increment(ref _inFlight);
+        using var running = PlatformMetrics.WorkerJobRunning(WorkerId);
         try
         {
             var outcome = await run();
