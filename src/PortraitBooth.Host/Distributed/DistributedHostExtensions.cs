@@ -3,6 +3,7 @@ using MassTransit;
 using Orleans.Configuration;
 using Orleans.Storage;
 using PortraitBooth.Abstractions.Events;
+using PortraitBooth.Abstractions.Messages;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Grains;
 using PortraitBooth.Abstractions.Storage;
@@ -29,6 +30,7 @@ public static class DistributedHostExtensions
         builder.Services.AddSingleton<IBlobStore>(sp => new RedisBlobStore(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix));
         builder.Services.AddSingleton<IJobEvents>(sp => new RedisJobEvents(sp.GetRequiredService<IConnectionMultiplexer>(), settings.KeyPrefix,
             sp.GetRequiredService<ILogger<RedisJobEvents>>()));
+        builder.Services.AddSingleton<IJobErrorQueue>(new RabbitMqJobErrorQueue(settings));
         builder.Services.AddHealthChecks()
             .AddCheck<RedisReadinessCheck>("redis", tags: [ReadinessCheck.Tag])
             .AddCheck<BrokerReadinessCheck>("rabbitmq", tags: [ReadinessCheck.Tag]);
