@@ -17,4 +17,9 @@ public sealed class JobState
     [Id(8)] public List<string> ResultKeys { get; set; } = [];
     [Id(9)] public string? Error { get; set; }
     [Id(10)] public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>
+    /// The job was given a slot but the broker has not confirmed its message yet (the outbox): retried until it does.
+    /// Cleared in memory on the confirm and written with the next transition, since a repeated message is harmless.
+    /// </summary>
+    [Id(11)] public bool DispatchPending { get; set; }
 }
