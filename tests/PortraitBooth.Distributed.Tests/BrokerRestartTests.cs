@@ -69,7 +69,6 @@ public sealed class BrokerRestartTests(GeneratedPacks packs, ConvertedFaceModels
     [Fact]
     public async Task Restarting_rabbitmq_while_a_gpu_silo_is_mid_job_completes_every_job_exactly_once()
     {
-        var ct = TestContext.Current.CancellationToken;
         await using var cluster = new DistributedCluster(packs, faceModels);
         await using var broker = new ServiceRestart("rabbitmq");
         await ServiceRestart.Purge(JobQueue);
@@ -99,19 +98,9 @@ public sealed class BrokerRestartTests(GeneratedPacks packs, ConvertedFaceModels
         await broker.Start();
         var restartedAt = clock.Elapsed;
 
-        var finals = new List<JsonElement>();
-        foreach (var jobId in jobIds) finals.Add(await DistributedCluster.WaitFinished(client, jobId, TimeSpan.FromMinutes(4)));
-        var summary = string.Join("\n", finals.Select(f => $"{f.GetProperty("id")}: {f.GetProperty("status")} attempts {f.GetProperty("attempts")}"));
-        Assert.True(finals.All(f => f.GetProperty("status").GetString() == "succeeded"), $"{summary}\n{cluster.Logs()}");
         // Exactly once: the images of one attempt only (the recorded one), however often the broker redelivered the
         // message whose ack the stop interrupted; a redelivery after success is skipped by the job grain.
-        foreach (var job in finals)
-        {
-            var jobId = job.GetProperty("id").GetString()!;
-            var (attempt, count) = (job.GetProperty("attempts").GetInt32(), job.GetProperty("count").GetInt32());
-            Assert.Equal(Enumerable.Range(0, count).Select(n => $"{cluster.KeyPrefix}result:{tenantId}/{jobId}/{attempt}/{n}"),
-                cluster.ResultKeys(tenantId, jobId));
-        }
+        var (finals, summary) = await cluster.ExpectEachSucceededOnce(client, tenantId, jobIds, TimeSpan.FromMinutes(4));
         Assert.All(finals.Skip(1), f => Assert.Equal(1, f.GetProperty("attempts").GetInt32())); // they waited in the queue, never started
         await Poll(() => ServiceRestart.QueueDepth(JobQueue, "messages_unacknowledged"), d => d == 0, TimeSpan.FromSeconds(30));
         Assert.Equal(0, await ServiceRestart.QueueDepth(JobQueue));
@@ -142,15 +131,7 @@ public sealed class BrokerRestartTests(GeneratedPacks packs, ConvertedFaceModels
         await broker.Start();
         var restartedAt = clock.Elapsed;
 
-        var finals = new List<JsonElement>();
-        foreach (var jobId in jobIds) finals.Add(await DistributedCluster.WaitFinished(client, jobId, TimeSpan.FromMinutes(2)));
-        var summary = string.Join("\n", finals.Select(f => $"{f.GetProperty("id")}: {f.GetProperty("status")} attempts {f.GetProperty("attempts")}"));
-        Assert.True(finals.All(f => f.GetProperty("status").GetString() == "succeeded"), $"{summary}\n{cluster.Logs()}");
-        foreach (var job in finals)
-        {
-            var jobId = job.GetProperty("id").GetString()!;
-            Assert.Equal([$"{cluster.KeyPrefix}result:{tenantId}/{jobId}/{job.GetProperty("attempts").GetInt32()}/0"], cluster.ResultKeys(tenantId, jobId));
-        }
+        var (_, summary) = await cluster.ExpectEachSucceededOnce(client, tenantId, jobIds, TimeSpan.FromMinutes(2));
         TestContext.Current.SendDiagnosticMessage(
             $"2 jobs accepted in {acceptedIn.TotalSeconds:F1} s with the broker down, broker back at {restartedAt.TotalSeconds:F1} s, all done at {clock.Elapsed.TotalSeconds:F1} s\n{summary}");
     }

@@ -139,6 +139,26 @@ public sealed class DistributedCluster : IAsyncDisposable
         return server.Keys(pattern: $"{KeyPrefix}result:{tenantId}/{jobId}/*").Select(k => k.ToString()).Order().ToList();
     }
 
+    /// <summary>
+    /// Waits for every job, asserts that all succeeded (quoting the silos' logs if not) and that each has in Redis the
+    /// images of its recorded attempt only: it completed exactly once. Returns the final answers and a line per job.
+    /// </summary>
+    public async Task<(List<JsonElement> Finals, string Summary)> ExpectEachSucceededOnce(HttpClient client, string tenantId,
+        IEnumerable<string> jobIds, TimeSpan timeout)
+    {
+        var finals = new List<JsonElement>();
+        foreach (var jobId in jobIds) finals.Add(await WaitFinished(client, jobId, timeout));
+        var summary = string.Join("\n", finals.Select(f => $"{f.GetProperty("id")}: {f.GetProperty("status")} attempts {f.GetProperty("attempts")}"));
+        Assert.True(finals.All(f => f.GetProperty("status").GetString() == "succeeded"), $"{summary}\n{Logs()}");
+        foreach (var job in finals)
+        {
+            var jobId = job.GetProperty("id").GetString()!;
+            var (attempt, count) = (job.GetProperty("attempts").GetInt32(), job.GetProperty("count").GetInt32());
+            Assert.Equal(Enumerable.Range(0, count).Select(n => $"{KeyPrefix}result:{tenantId}/{jobId}/{attempt}/{n}"), ResultKeys(tenantId, jobId));
+        }
+        return (finals, summary);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var silo in _silos) await silo.DisposeAsync();
