@@ -114,11 +114,12 @@ test_service() {
   esac
 }
 
-# Messages ready in a RabbitMQ queue of the test broker (for the restart tests): test_queue_depth QUEUE
+# Messages in a RabbitMQ queue of the test broker (for the restart tests): test_queue_depth QUEUE [COLUMN]
+# COLUMN is a list_queues column: messages_ready (default) or messages_unacknowledged (delivered, not yet acked).
 test_queue_depth() {
   # shellcheck disable=SC1091
   source "$PORTRAITBOOTH_TEST_RABBITMQ_HOME/node.env" || return 1
-  ( _pb_rabbit_env; timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$PB_RABBIT_NODE" -q list_queues name messages_ready ) |
+  ( _pb_rabbit_env; timeout 30 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$PB_RABBIT_NODE" -q list_queues name "${2:-messages_ready}" ) |
     awk -v q="$1" '$1 == q { print $2; found = 1 } END { if (!found) print 0 }'
 }
 

@@ -81,6 +81,11 @@ public interface IGenerationJobGrain : IGrainWithStringKey
 {
     /// <summary>Records the job and asks its tenant to admit it; a repeated submit returns the first snapshot.</summary>
     Task<(JobSnapshot Job, Admission Admission)> Submit(JobSpec spec);
+    /// <summary>
+    /// The tenant gave this queued job a slot: send it to the workers. Never fails for the broker: an unconfirmed send
+    /// is kept and retried with back-off until the broker confirms it.
+    /// </summary>
+    Task Dispatch();
     Task<JobSnapshot?> Get();
     /// <summary>
     /// A worker starts an attempt: returns the attempt's number (one more than the last start, and at least

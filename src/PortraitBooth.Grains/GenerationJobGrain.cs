@@ -20,9 +20,20 @@ public sealed class GenerationJobGrain(
     IJobEvents events,
     ILogger<GenerationJobGrain> logger) : Grain, IGenerationJobGrain
 {
+    private static readonly TimeSpan FirstDispatchRetry = TimeSpan.FromSeconds(1), LastDispatchRetry = TimeSpan.FromSeconds(30);
+
     private int _step;
+    private IGrainTimer? _dispatchRetry;
+    private TimeSpan _dispatchRetryDelay = FirstDispatchRetry;
     private JobState S => state.State;
     private string JobId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A send an earlier activation left unconfirmed (its silo died, or it was deactivated meanwhile).
+        if (S.DispatchPending && S.Status == JobStatus.Queued) ScheduleDispatchRetry(TimeSpan.Zero);
+        return Task.CompletedTask;
+    }
 
     public async Task<(JobSnapshot Job, Admission Admission)> Submit(JobSpec spec)
     {
@@ -34,7 +45,11 @@ public sealed class GenerationJobGrain(
         }
 
         var admission = await GrainFactory.GetGrain<ITenantGrain>(spec.TenantId).Admit(JobId, spec.Count);
-        var job = new JobState { Spec = spec, Status = JobStatus.Queued, Admission = admission, CreatedAt = DateTimeOffset.UtcNow };
+        var job = new JobState
+        {
+            Spec = spec, Status = JobStatus.Queued, Admission = admission, CreatedAt = DateTimeOffset.UtcNow,
+            DispatchPending = admission.Decision == AdmissionDecision.Dispatch,
+        };
         if (admission.Decision == AdmissionDecision.Refused)
         {
             // Nothing is kept, so a later submit under the same id asks for admission again.
@@ -47,13 +62,16 @@ public sealed class GenerationJobGrain(
         await state.WriteOrDeactivate(this);
         PlatformMetrics.JobSubmitted(spec.TenantId);
         await Track();
-        if (admission.Decision == AdmissionDecision.Dispatch)
-        {
-            await dispatcher.Dispatch(JobId, spec.TenantId, attempt: 1);
-            // A timing only, so it costs no write of its own: the job's next transition (Start) stores it.
-            S.DispatchedAt = DateTimeOffset.UtcNow;
-        }
+        if (S.DispatchPending) await Send();
         return (Snapshot(), admission);
+    }
+
+    public async Task Dispatch()
+    {
+        if (S.Spec is null || S.Status != JobStatus.Queued || S.DispatchPending) return;
+        S.DispatchPending = true;
+        await state.WriteOrDeactivate(this);
+        await Send();
     }
 
     public Task<JobSnapshot?> Get() => Task.FromResult(S.Spec is null ? null : Snapshot());
@@ -66,6 +84,8 @@ public sealed class GenerationJobGrain(
         S.Status = JobStatus.Running;
         S.Attempt = Math.Max(S.Attempt + 1, attempt);
         S.StartedAt ??= DateTimeOffset.UtcNow;
+        S.DispatchPending = false; // delivered, so sent
+        StopDispatchRetry();
         _step = 0;
         await state.WriteOrDeactivate(this);
         Publish();
@@ -171,6 +191,48 @@ public sealed class GenerationJobGrain(
         {
             logger.LogWarning(e, "Job {Job}: the operations view missed its {Status} transition", JobId, S.Status);
         }
+    }
+
+    /// <summary>
+    /// The outbox: sends the job's message; when the broker does not confirm it (down, unreachable), the job stays
+    /// pending and a timer, which keeps this activation alive, tries again with back-off. A message that did reach the
+    /// broker despite the error is then sent twice, which is safe: every delivery is a new attempt of one job.
+    /// </summary>
+    private async Task Send()
+    {
+        try
+        {
+            await dispatcher.Dispatch(JobId, S.Spec!.TenantId, attempt: 1);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Job {Job}: the broker did not confirm its message ({Error}); retrying in {Delay}", JobId, e.Message, _dispatchRetryDelay);
+            ScheduleDispatchRetry(_dispatchRetryDelay);
+            _dispatchRetryDelay = TimeSpan.FromTicks(Math.Min(_dispatchRetryDelay.Ticks * 2, LastDispatchRetry.Ticks));
+            return;
+        }
+        S.DispatchPending = false;
+        // A timing only, so it costs no write of its own: the job's next transition (Start) stores it.
+        S.DispatchedAt = DateTimeOffset.UtcNow;
+        _dispatchRetryDelay = FirstDispatchRetry;
+    }
+
+    private void ScheduleDispatchRetry(TimeSpan delay)
+    {
+        StopDispatchRetry();
+        _dispatchRetry = this.RegisterGrainTimer(RetryDispatch, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task RetryDispatch(CancellationToken cancellationToken)
+    {
+        StopDispatchRetry();
+        if (S.DispatchPending && S.Status == JobStatus.Queued) await Send();
+    }
+
+    private void StopDispatchRetry()
+    {
+        _dispatchRetry?.Dispose();
+        _dispatchRetry = null;
     }
 
     private void Publish() => events.Publish(new JobEvent(JobId, S.Spec!.TenantId, S.Status, _step, TotalSteps(S.Spec)));

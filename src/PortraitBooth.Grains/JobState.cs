@@ -20,4 +20,9 @@ public sealed class JobState
     [Id(11)] public DateTimeOffset? DispatchedAt { get; set; }
     [Id(12)] public double? OnnxSeconds { get; set; }
     [Id(13)] public double? StoreSeconds { get; set; }
+    /// <summary>
+    /// The job was given a slot but the broker has not confirmed its message yet (the outbox): retried until it does.
+    /// Cleared in memory on the confirm and written with the next transition, since a repeated message is harmless.
+    /// </summary>
+    [Id(14)] public bool DispatchPending { get; set; }
 }

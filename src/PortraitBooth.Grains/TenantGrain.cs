@@ -7,11 +7,10 @@ namespace PortraitBooth.Grains;
 /// <summary>
 /// A tenant: keys stored as salted hashes, quotas, suspension, identities, and admission. Admission refuses only
 /// for the daily image quota and the request rate; past the in-flight cap a job is queued (FIFO, in state) and
-/// dispatched through <see cref="IJobDispatcher"/> when a running job of this tenant ends.
+/// dispatched (by its job grain, which retries until the broker confirms) when a running job of this tenant ends.
 /// </summary>
 public sealed class TenantGrain(
     [PersistentState("tenant", GrainStorage.Name)] IPersistentState<TenantState> state,
-    IJobDispatcher dispatcher,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     public const int MaxJobsListed = 1000;
@@ -206,7 +205,7 @@ public sealed class TenantGrain(
         foreach (var jobId in jobIds)
         {
             logger.LogInformation("Tenant {Tenant}: dispatching queued job {Job}", TenantId, jobId);
-            await dispatcher.Dispatch(jobId, TenantId, attempt: 1);
+            await GrainFactory.GetGrain<IGenerationJobGrain>(jobId).Dispatch();
         }
     }
 

@@ -112,4 +112,14 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
         using var badTenant = await admin.PostAsJsonAsync("/v1/admin/tenants", new { id = "Bad Id!" }, ct);
         await ApiClient.ExpectProblem(badTenant, HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task The_error_queue_listing_answers_501_in_embedded_mode()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = host.Admin();
+        var detail = await ApiClient.ExpectProblem(await admin.GetAsync("/v1/admin/error-queue", ct), HttpStatusCode.NotImplemented);
+        Assert.Contains("distributed mode", detail);
+        await ApiClient.ExpectProblem(await admin.GetAsync("/v1/admin/error-queue?limit=0", ct), HttpStatusCode.BadRequest);
+    }
 }

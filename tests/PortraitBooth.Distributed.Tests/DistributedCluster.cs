@@ -52,17 +52,27 @@ public sealed class DistributedCluster : IAsyncDisposable
         ];
     }
 
-    /// <summary>Starts a silo with the given roles ("api", "gpu", "api,gpu") and waits until it is ready.</summary>
-    public async Task<SiloProcess> StartSilo(string name, string roles, int gpuCapacity = 1)
+    /// <summary>
+    /// Starts a silo with the given roles ("api", "gpu", "api,gpu") and waits until it is ready; <paramref name="settings"/>
+    /// adds command-line configuration (e.g. <c>--PortraitBooth:JobQueue:RetryLimit=0</c>).
+    /// </summary>
+    public async Task<SiloProcess> StartSilo(string name, string roles, int gpuCapacity = 1, IEnumerable<string>? settings = null)
     {
         var silo = SiloProcess.Start(name, [.. _configuration, $"--PortraitBooth:Distributed:Roles={roles}",
-            $"--PortraitBooth:Distributed:GpuCapacity={gpuCapacity}"], _logs.FullName);
+            $"--PortraitBooth:Distributed:GpuCapacity={gpuCapacity}", .. settings ?? []], _logs.FullName);
         _silos.Add(silo);
         await silo.WaitReady(TimeSpan.FromSeconds(90));
         return silo;
     }
 
     public string Logs() => string.Join("\n", _silos.Select(s => $"--- {s.Name} (pid {s.Pid}) ---\n{s.Tail()}"));
+
+    public static HttpClient Admin(SiloProcess api)
+    {
+        var admin = Client(api);
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        return admin;
+    }
 
     public static HttpClient Client(SiloProcess api, string? apiKey = null)
     {
@@ -74,8 +84,7 @@ public sealed class DistributedCluster : IAsyncDisposable
     /// <summary>A new tenant through the admin API; its first key.</summary>
     public static async Task<(string TenantId, string Key)> NewTenant(SiloProcess api, int? maxJobsInFlight = null)
     {
-        using var admin = Client(api);
-        admin.DefaultRequestHeaders.Add("X-Admin-Key", AdminKey);
+        using var admin = Admin(api);
         var id = $"t-{Guid.NewGuid():N}"[..20];
         var quotas = maxJobsInFlight is { } cap ? new { max_jobs_in_flight = cap, images_per_day = 1000, max_identities = 100, requests_per_minute = 600 } : null;
         using var response = await admin.PostAsJsonAsync("/v1/admin/tenants",
@@ -128,6 +137,26 @@ public sealed class DistributedCluster : IAsyncDisposable
     {
         var server = Redis.GetServers()[0];
         return server.Keys(pattern: $"{KeyPrefix}result:{tenantId}/{jobId}/*").Select(k => k.ToString()).Order().ToList();
+    }
+
+    /// <summary>
+    /// Waits for every job, asserts that all succeeded (quoting the silos' logs if not) and that each has in Redis the
+    /// images of its recorded attempt only: it completed exactly once. Returns the final answers and a line per job.
+    /// </summary>
+    public async Task<(List<JsonElement> Finals, string Summary)> ExpectEachSucceededOnce(HttpClient client, string tenantId,
+        IEnumerable<string> jobIds, TimeSpan timeout)
+    {
+        var finals = new List<JsonElement>();
+        foreach (var jobId in jobIds) finals.Add(await WaitFinished(client, jobId, timeout));
+        var summary = string.Join("\n", finals.Select(f => $"{f.GetProperty("id")}: {f.GetProperty("status")} attempts {f.GetProperty("attempts")}"));
+        Assert.True(finals.All(f => f.GetProperty("status").GetString() == "succeeded"), $"{summary}\n{Logs()}");
+        foreach (var job in finals)
+        {
+            var jobId = job.GetProperty("id").GetString()!;
+            var (attempt, count) = (job.GetProperty("attempts").GetInt32(), job.GetProperty("count").GetInt32());
+            Assert.Equal(Enumerable.Range(0, count).Select(n => $"{KeyPrefix}result:{tenantId}/{jobId}/{attempt}/{n}"), ResultKeys(tenantId, jobId));
+        }
+        return (finals, summary);
     }
 
     public async ValueTask DisposeAsync()

@@ -58,15 +58,9 @@ public sealed class RedisRestartTests(GeneratedPacks packs, ConvertedFaceModels 
         jobIds.Add(await BrokerRestartTests.Poll(() => DistributedCluster.Submit(client,
             new { prompt = "a photo of a man", identities = new[] { identity2 }, steps = 2, seed = 20 }), _ => true, Recovery));
 
-        var finals = new List<JsonElement>();
-        foreach (var jobId in jobIds) finals.Add(await DistributedCluster.WaitFinished(client, jobId, TimeSpan.FromMinutes(2)));
-        var summary = string.Join("\n", finals.Select(f => $"{f.GetProperty("id")}: {f.GetProperty("status")} attempts {f.GetProperty("attempts")}"));
-        Assert.True(finals.All(f => f.GetProperty("status").GetString() == "succeeded"), $"{summary}\n{cluster.Logs()}");
+        var (finals, summary) = await cluster.ExpectEachSucceededOnce(client, tenantId, jobIds, TimeSpan.FromMinutes(2));
         foreach (var job in finals)
         {
-            var jobId = job.GetProperty("id").GetString()!;
-            var attempt = job.GetProperty("attempts").GetInt32();
-            Assert.Equal(new[] { $"{cluster.KeyPrefix}result:{tenantId}/{jobId}/{attempt}/0" }, cluster.ResultKeys(tenantId, jobId));
             using var image = await client.GetAsync(Assert.Single(job.GetProperty("images").EnumerateArray()).GetString(), ct);
             Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         }

@@ -24,9 +24,9 @@ public sealed class ServiceRestart(string service) : IAsyncDisposable
         _stopped = false;
     }
 
-    /// <summary>Messages ready (not delivered) in a queue of the test broker.</summary>
-    public static async Task<int> QueueDepth(string queue) =>
-        int.Parse((await Run($"test_queue_depth {queue}", TimeSpan.FromSeconds(40))).Trim());
+    /// <summary>Messages of a queue of the test broker: ready (not delivered), or another list_queues column such as messages_unacknowledged.</summary>
+    public static async Task<int> QueueDepth(string queue, string column = "messages_ready") =>
+        int.Parse((await Run($"test_queue_depth {queue} {column}", TimeSpan.FromSeconds(40))).Trim());
 
     /// <summary>Drops the messages of a queue of the test broker (left by an aborted run).</summary>
     public static Task Purge(string queue) => Run($"test_queue_purge {queue}", TimeSpan.FromSeconds(40));

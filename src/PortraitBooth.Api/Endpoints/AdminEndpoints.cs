@@ -1,20 +1,25 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PortraitBooth.Abstractions;
+using PortraitBooth.Abstractions.Messages;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
 
 namespace PortraitBooth.Api.Endpoints;
 
-/// <summary><c>/v1/admin</c> (header <c>X-Admin-Key</c>): tenants, their keys, quotas and suspension; the dashboard maps the same handlers.</summary>
+/// <summary><c>/v1/admin</c> (header <c>X-Admin-Key</c>): tenants, their keys, quotas and suspension (the dashboard maps the same handlers); the job error queue.</summary>
 public static partial class AdminEndpoints
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex TenantIdPattern();
 
+    private const int MaxErrorQueueListed = 1000;
+
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder v1)
     {
         v1.MapGroup("/admin/tenants").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().MapTenantAdministration(namePrefix: "");
+        v1.MapGet("/admin/error-queue", ListErrorQueue).WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().WithName("ListErrorQueue")
+            .WithSummary("The job messages the workers gave up on, oldest first; listing leaves them in the queue");
         return v1;
     }
 
@@ -93,6 +98,16 @@ public static partial class AdminEndpoints
         await Find(grains, id);
         await grains.GetGrain<ITenantGrain>(id).Resume();
         return TypedResults.Ok(await Find(grains, id));
+    }
+
+    /// <summary>Distributed mode only: the embedded in-memory transport keeps no error queue to read (501).</summary>
+    private static async Task<Ok<IReadOnlyList<FailedJobMessage>>> ListErrorQueue(IServiceProvider services, CancellationToken cancellationToken, int? limit)
+    {
+        var max = limit ?? 100;
+        if (max is < 1 or > MaxErrorQueueListed) throw new ArgumentException($"limit must be between 1 and {MaxErrorQueueListed}, got {max}");
+        var queue = services.GetService<IJobErrorQueue>() ?? throw new ApiException(StatusCodes.Status501NotImplemented, "Not Implemented",
+            "the error queue exists in distributed mode only (RabbitMQ); embedded mode's in-memory transport keeps none");
+        return TypedResults.Ok(await queue.Peek(max, cancellationToken));
     }
 
     private static async Task<TenantInfo> Find(IGrainFactory grains, string id) =>

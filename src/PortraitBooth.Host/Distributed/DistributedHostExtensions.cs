@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using PortraitBooth.Abstractions.Events;
+using PortraitBooth.Abstractions.Messages;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Grains;
 using PortraitBooth.Abstractions.Storage;
@@ -36,6 +37,7 @@ public static class DistributedHostExtensions
         builder.Services.AddDataProtection().SetApplicationName("PortraitBooth");
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((o, redis) =>
             o.XmlRepository = new RedisKeyRing(redis, settings.KeyPrefix));
+        builder.Services.AddSingleton<IJobErrorQueue>(new RabbitMqJobErrorQueue(settings));
         builder.Services.AddHealthChecks()
             .AddCheck<RedisReadinessCheck>("redis", tags: [ReadinessCheck.Tag])
             .AddCheck<BrokerReadinessCheck>("rabbitmq", tags: [ReadinessCheck.Tag]);

@@ -13,9 +13,13 @@ public sealed class MassTransitJobDispatcher(IBus bus) : IJobDispatcher
 {
     private static readonly Uri Queue = new($"queue:{JobQueueOptions.QueueName}");
 
+    /// <summary>MassTransit waits for a broker that is down instead of failing: bounded, so the job grain's outbox retries.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
     public async Task Dispatch(string jobId, string tenantId, int attempt)
     {
+        using var timeout = new CancellationTokenSource(SendTimeout);
         var endpoint = await bus.GetSendEndpoint(Queue);
-        await endpoint.Send(new GeneratePortrait(jobId, tenantId, attempt));
+        await endpoint.Send(new GeneratePortrait(jobId, tenantId, attempt), timeout.Token);
     }
 }

@@ -114,6 +114,13 @@ public sealed class PortraitJobRunner(
             await job.Fail(attempt, "the job failed after its retries: " + e.Message);
             throw;
         }
+        catch (Exception)
+        {
+            // Retried or redelivered (e.g. the broker connection dropped and cancelled this attempt): the next attempt
+            // stores its own images, so this one's would only be orphans until their TTL.
+            await DeleteResults(keys);
+            throw;
+        }
     }
 
     /// <summary>Errors that a retry cannot fix: the request (prompt, size, identities, pack, photo) is at fault.</summary>
