@@ -39,7 +39,7 @@ public static class HostTelemetry
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(TraceSources)
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path)));
 
-        if (settings.Prometheus) telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter());
+        if (settings.Prometheus) telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = settings.PrometheusCacheMilliseconds));
         if (settings.Otlp.Endpoint is { Length: > 0 } endpoint)
             telemetry.WithMetrics().WithTracing().UseOtlpExporter(settings.Otlp.Protocol, new Uri(endpoint));
         return builder;

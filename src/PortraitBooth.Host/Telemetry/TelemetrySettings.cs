@@ -8,6 +8,12 @@ public sealed class TelemetrySettings
     /// <summary>Serve the Prometheus scrape endpoint <see cref="HostTelemetry.MetricsPath"/> (default on).</summary>
     public bool Prometheus { get; set; } = true;
 
+    /// <summary>
+    /// How long a scrape's answer is served again to later scrapes. 0 (default): every scrape reads the current values,
+    /// so a scrape right after a change shows it (the exporter's own default, 300 ms, would not).
+    /// </summary>
+    public int PrometheusCacheMilliseconds { get; set; }
+
     public OtlpSettings Otlp { get; set; } = new();
 }
 
