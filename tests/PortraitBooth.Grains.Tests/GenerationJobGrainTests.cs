@@ -5,6 +5,24 @@ namespace PortraitBooth.Grains.Tests;
 public sealed class GenerationJobGrainTests(ClusterFixture cluster)
 {
     [Fact]
+    public async Task A_resubmit_with_equal_boxes_and_expressions_in_new_lists_is_the_same_job_and_other_boxes_are_refused()
+    {
+        var (tenantId, _) = await cluster.NewTenant();
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+        JobSpec WithSubjects(int secondX) => Specs.Of(tenantId, prompt: "a man and a man") with
+        {
+            Boxes = [new SubjectRegion(0, 0, 32, 64), new SubjectRegion(secondX, 0, 32, 64)],
+            Expressions = ["happy", null],
+        };
+
+        var (submitted, _) = await job.Submit(WithSubjects(32));
+        var (again, _) = await job.Submit(WithSubjects(32));
+        Assert.Equal(submitted.Timings.CreatedAt, again.Timings.CreatedAt);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.Submit(WithSubjects(40)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => job.Submit(WithSubjects(32) with { Expressions = ["sad", null] }));
+    }
+
+    [Fact]
     public async Task A_job_moves_queued_running_succeeded_and_submit_and_complete_are_idempotent()
     {
         var (tenantId, _) = await cluster.NewTenant();

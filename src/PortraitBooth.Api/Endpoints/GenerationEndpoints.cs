@@ -50,7 +50,7 @@ public static class GenerationEndpoints
 
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
         // Only an idempotency key can name an earlier job: a fresh id skips the extra grain call.
-        if (idempotencyKey.Length > 0 && await job.Get() is { } earlier && !GenerationValidator.Same(earlier.Spec, spec))
+        if (idempotencyKey.Length > 0 && await job.Get() is { } earlier && !JobSpecs.Same(earlier.Spec, spec))
             throw new ApiException(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused",
                 $"{IdempotencyHeader} '{idempotencyKey}' was used for a different request");
         var (snapshot, admission) = await job.Submit(spec);

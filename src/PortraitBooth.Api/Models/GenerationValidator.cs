@@ -48,11 +48,4 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
         return new JobSpec(tenantId, pack.Name, body.Prompt, body.NegativePrompt ?? "", identities.ToList(), seed,
             request.Steps, request.Guidance, request.Width, request.Height, count, body.Boxes?.ToList(), body.Expressions?.ToList());
     }
-
-    /// <summary>Value equality of two specs (lists compared by content).</summary>
-    public static bool Same(JobSpec a, JobSpec b) =>
-        a with { IdentityIds = [], Boxes = null, Expressions = null } == b with { IdentityIds = [], Boxes = null, Expressions = null }
-        && a.IdentityIds.SequenceEqual(b.IdentityIds)
-        && (a.Boxes ?? []).SequenceEqual(b.Boxes ?? [])
-        && (a.Expressions ?? []).SequenceEqual(b.Expressions ?? []);
 }

@@ -57,7 +57,7 @@ public sealed record GenerationView(
     public static GenerationView From(JobSnapshot job)
     {
         var spec = job.Spec;
-        var seeds = job.Seeds.Count > 0 ? job.Seeds : Enumerable.Range(0, spec.Count).Select(i => unchecked(spec.Seed + (ulong)i)).ToList();
+        var seeds = job.Seeds.Count > 0 ? job.Seeds : JobSpecs.Seeds(spec);
         var total = job.TotalSteps > 0 ? job.TotalSteps : spec.Steps;
         var images = job.Status == JobStatus.Succeeded
             ? Enumerable.Range(0, job.ResultKeys.Count).Select(n => $"/v1/generations/{job.JobId}/images/{n}").ToList()
