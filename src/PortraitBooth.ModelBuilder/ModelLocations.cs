@@ -65,7 +65,9 @@ public static class ModelLocations
     {
         lock (Creating)
         {
-            if (!File.Exists(Path.Combine(directory, FaceModelsManifest.FileName)))
+            var manifestPath = Path.Combine(directory, FaceModelsManifest.FileName);
+            // A folder converted by an older build lacks the networks added since: convert it again.
+            if (!File.Exists(manifestPath) || FaceModelsManifest.Parse(File.ReadAllText(manifestPath)).MissingFiles.Count > 0)
             {
                 var source = FaceApiDirectory();
                 if (!Directory.Exists(Path.Combine(source, "model")))

@@ -5,15 +5,16 @@ using SixLabors.ImageSharp.Processing;
 namespace PortraitBooth.Inference.Faces;
 
 /// <summary>
-/// Everything known about one face in a photo, in that photo's pixel coordinates; <see cref="Expressions"/> is null
-/// when the analysis was asked to leave them out.
+/// Everything known about one face in a photo, in that photo's pixel coordinates; <see cref="Expressions"/> and
+/// <see cref="AgeGender"/> are null when the analysis was asked to leave them out.
 /// </summary>
 public sealed record AnalyzedFace(
     RectangleF Box,
     float Score,
     PointF[] Landmarks,
     float[] Descriptor,
-    FaceExpressions? Expressions)
+    FaceExpressions? Expressions,
+    AgeGender? AgeGender = null)
 {
     public float Area => Box.Width * Box.Height;
     /// <summary>Convex hull of jaw and brows (see <see cref="FaceMask"/>).</summary>
@@ -25,7 +26,9 @@ public sealed class NoFaceException(string message) : ArgumentException(message)
 
 /// <summary>
 /// Detect → 68 landmarks on the detection crop → upright alignment to the recognizer's template → 128-D
-/// descriptor; optionally expressions on the detection crop (as face-api does). Faces are returned largest first.
+/// descriptor; optionally expressions on the detection crop (as face-api's detectAllFaces().withFaceExpressions()
+/// does) and age and gender on the landmark box (as its withFaceLandmarks().withAgeAndGender() does, see
+/// <see cref="AgeGenderEstimator"/>). Faces are returned largest first.
 /// </summary>
 public sealed class FaceAnalyzer(FaceModels models)
 {
@@ -35,7 +38,8 @@ public sealed class FaceAnalyzer(FaceModels models)
     /// False skips the expression net (its crop and run), for callers that only need identity, and so that
     /// detect + landmarks + embed can be timed on their own.
     /// </param>
-    public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo, bool withExpressions = true)
+    /// <param name="withAgeGender">True also runs the age/gender net.</param>
+    public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo, bool withExpressions = true, bool withAgeGender = false)
     {
         var faces = new List<AnalyzedFace>();
         foreach (var detection in models.Detector.Detect(photo))
@@ -44,15 +48,16 @@ public sealed class FaceAnalyzer(FaceModels models)
             var landmarks = Landmarks(photo, region);
             using var aligned = Align(photo, landmarks, models.Template, models.Recognizer.InputSize);
             faces.Add(new AnalyzedFace(detection.Box, detection.Score, landmarks,
-                models.Recognizer.Describe(aligned), withExpressions ? Expressions(photo, region) : null));
+                models.Recognizer.Describe(aligned), withExpressions ? Expressions(photo, region) : null,
+                withAgeGender ? models.AgeGender.Estimate(photo, landmarks) : null));
         }
         return faces.OrderByDescending(f => f.Area).ToList();
     }
 
     /// <summary>The largest face and how many were found; <see cref="NoFaceException"/> naming the photo when none.</summary>
-    public (AnalyzedFace Face, int FacesFound) Largest(Image<Rgb24> photo, string photoName, bool withExpressions = true)
+    public (AnalyzedFace Face, int FacesFound) Largest(Image<Rgb24> photo, string photoName, bool withExpressions = true, bool withAgeGender = false)
     {
-        var faces = Analyze(photo, withExpressions);
+        var faces = Analyze(photo, withExpressions, withAgeGender);
         return faces.Count > 0 ? (faces[0], faces.Count) : throw new NoFaceException($"no face found in '{photoName}'");
     }
 

@@ -6,7 +6,7 @@ namespace PortraitBooth.ModelBuilder.FaceApi;
 /// TensorFlow layers written as NCHW ONNX nodes, with weights taken from a TF.js weight map and moved out of
 /// TensorFlow's layouts: conv filters HWIO → OIHW, depthwise [kh,kw,C,1] → [C,1,kh,kw] (group = C), dense [in,out]
 /// kept as is (x·W). 'same' padding follows TensorFlow's rule exactly, the odd pixel going to the bottom/right,
-/// so every value matches face-api's position for position. Serves all four face-api networks.
+/// so every value matches face-api's position for position. Serves all five face-api networks.
 /// </summary>
 internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
 {
@@ -61,6 +61,13 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
             Value = graph.BatchNormalization(x.Value, Vector($"{prefix}/gamma"), Vector($"{prefix}/beta"),
                 Vector($"{prefix}/moving_mean"), Vector($"{prefix}/moving_variance"), epsilon),
         };
+
+    /// <summary>tf.maxPool with a square window; 'same' pads as TensorFlow does, the padded cells never winning.</summary>
+    public SquareFeatureMap MaxPool(SquareFeatureMap x, int kernel, int stride, bool same)
+    {
+        var (begin, end) = same ? SamePadding(x.Side, kernel, stride) : (0, 0);
+        return new SquareFeatureMap(graph.MaxPool(x.Value, kernel, stride, [begin, begin, end, end]), OutputSide(x.Side, kernel, stride, same));
+    }
 
     /// <summary>tf.relu6 = clipByValue(x, 0, 6).</summary>
     public SquareFeatureMap Relu6(SquareFeatureMap x) => x with { Value = graph.Clip(x.Value, 0f, 6f) };

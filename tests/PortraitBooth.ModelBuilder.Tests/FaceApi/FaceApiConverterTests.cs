@@ -12,6 +12,7 @@ public sealed class FaceApiConverterTests
         { "face_recognition_model", "image", 150, "descriptor", 128 },
         { "face_landmark_68_model", "image", 112, "landmarks", 136 },
         { "face_expression_model", "image", 112, "probabilities", 7 },
+        { "age_gender_model", "image", 112, "age_gender", 3 },
     };
 
     [Theory]
@@ -37,6 +38,7 @@ public sealed class FaceApiConverterTests
         "face_recognition_model" => FaceRecognitionConverter.Build(weights),
         "face_landmark_68_model" => FaceLandmarkConverter.Build(weights),
         "face_expression_model" => FaceExpressionConverter.Build(weights),
+        "age_gender_model" => AgeGenderConverter.Build(weights),
         _ => throw new ArgumentException(manifest),
     };
 }
