@@ -20,12 +20,19 @@ public sealed record AlignmentTemplate(string Name, PointF LeftEye, PointF Right
     public static AlignmentTemplate ArcFace112 { get; } = new("arcface-112",
         new(38.2946f / 112, 51.6963f / 112), new(73.5318f / 112, 51.5014f / 112), new(56.1396f / 112, 92.2848f / 112));
 
-    public static AlignmentTemplate Named(string name) => name switch
-    {
-        "dlib-150" => Dlib150,
-        "arcface-112" => ArcFace112,
-        _ => throw new ArgumentException($"unknown alignment template '{name}' (known: dlib-150, arcface-112)"),
-    };
+    /// <summary>
+    /// The portrait framing of the 128×128 training crops (and so of what a trained pack draws): the face's
+    /// eye-to-mouth height is 0.27 of the side, with the eyes at 0.39 from the top, which leaves the hair above and
+    /// the chin and some neck below. The eye spacing completes the average face's triangle as in dlib-150
+    /// (0.234 = 0.867 × 0.27), so only scale and position differ from the recognizer's crop.
+    /// </summary>
+    public static AlignmentTemplate Portrait128 { get; } = new("portrait-128", new(0.383f, 0.39f), new(0.617f, 0.39f), new(0.5f, 0.66f));
+
+    public static IReadOnlyList<AlignmentTemplate> All { get; } = [Dlib150, ArcFace112, Portrait128];
+
+    public static AlignmentTemplate Named(string name) =>
+        All.FirstOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"unknown alignment template '{name}' (known: {string.Join(", ", All.Select(t => t.Name))})");
 }
 
 /// <summary>A rotation + uniform scale + translation: p' = [a −b; b a]·p + t.</summary>
@@ -87,10 +94,13 @@ public static class FaceAligner
     }
 
     public static Image<Rgb24> Align(Image<Rgb24> image, IReadOnlyList<PointF> landmarks68, AlignmentTemplate template, int size) =>
-        Warp(image, TransformFor(landmarks68, template, size).Inverse(), size);
+        Warp(image, TransformFor(landmarks68, template, size).Inverse(), size, replicateEdges: false);
 
-    /// <summary>Bilinear sampling of the source at the inverse-mapped position of each output pixel centre; black outside.</summary>
-    private static Image<Rgb24> Warp(Image<Rgb24> source, SimilarityTransform outputToSource, int size)
+    /// <summary>
+    /// Bilinear sampling of the source at the inverse-mapped position of each output pixel centre. Outside the
+    /// source the pixels are black, or with <paramref name="replicateEdges"/> those of the nearest edge pixel.
+    /// </summary>
+    public static Image<Rgb24> Warp(Image<Rgb24> source, SimilarityTransform outputToSource, int size, bool replicateEdges)
     {
         var pixels = new Rgb24[size * size];
         var (width, height) = (source.Width, source.Height);
@@ -108,7 +118,8 @@ public static class FaceAligner
                         for (var dx = 0; dx <= 1; dx++)
                         {
                             var (px, py) = (x0 + dx, y0 + dy);
-                            if (px < 0 || py < 0 || px >= width || py >= height) continue;
+                            if (replicateEdges) (px, py) = (Math.Clamp(px, 0, width - 1), Math.Clamp(py, 0, height - 1));
+                            else if (px < 0 || py < 0 || px >= width || py >= height) continue;
                             var weight = (dx == 0 ? 1 - fx : fx) * (dy == 0 ? 1 - fy : fy);
                             var pixel = rows.GetRowSpan(py)[px];
                             (r, g, b) = (r + weight * pixel.R, g + weight * pixel.G, b + weight * pixel.B);
