@@ -10,5 +10,6 @@ var root = new RootCommand("PortraitBooth: identity-preserving portraits from on
     ModelCommands.Create(),
     BenchCommands.Create(),
     EvalCommands.Create(),
+    DatasetCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -43,15 +43,19 @@ public sealed class FaceAnalyzer(FaceModels models)
     {
         var faces = new List<AnalyzedFace>();
         foreach (var detection in models.Detector.Detect(photo))
-        {
-            if (CropRegion(photo, detection.Box) is not { } region) continue;
-            var landmarks = Landmarks(photo, region);
-            using var aligned = Align(photo, landmarks, models.Template, models.Recognizer.InputSize);
-            faces.Add(new AnalyzedFace(detection.Box, detection.Score, landmarks,
-                models.Recognizer.Describe(aligned), withExpressions ? Expressions(photo, region) : null,
-                withAgeGender ? models.AgeGender.Estimate(photo, landmarks) : null));
-        }
+            if (Analyze(photo, detection, withExpressions, withAgeGender) is { } face) faces.Add(face);
         return faces.OrderByDescending(f => f.Area).ToList();
+    }
+
+    /// <summary>One detected face analysed; null when its box covers less than 2×2 whole pixels of the photo.</summary>
+    public AnalyzedFace? Analyze(Image<Rgb24> photo, DetectedFace detection, bool withExpressions, bool withAgeGender)
+    {
+        if (CropRegion(photo, detection.Box) is not { } region) return null;
+        var landmarks = Landmarks(photo, region);
+        using var aligned = Align(photo, landmarks, models.Template, models.Recognizer.InputSize);
+        return new AnalyzedFace(detection.Box, detection.Score, landmarks,
+            models.Recognizer.Describe(aligned), withExpressions ? Expressions(photo, region) : null,
+            withAgeGender ? models.AgeGender.Estimate(photo, landmarks) : null);
     }
 
     /// <summary>The largest face and how many were found; <see cref="NoFaceException"/> naming the photo when none.</summary>
