@@ -13,14 +13,14 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TextConfig:
-    width: int = 256
+    width: int = 192
     layers: int = 2
     heads: int = 4
 
 
 @dataclass(frozen=True)
 class UnetConfig:
-    channels: tuple = (128, 160, 192)
+    channels: tuple = (96, 128, 192)
     blocks: int = 1
     attention: tuple = (False, True, True)
     heads: int = 4

@@ -22,7 +22,9 @@ class PortraitModel(nn.Module):
 
     def condition(self, ids, identity_index, faces, fuse):
         """ids [B,77]; identity_index [B]; faces [B,D]; fuse [B] bool: rows whose identity token takes the face."""
-        hidden = self.text_encoder(ids)
+        # A batch repeats prompts (the empty one above all): encode each distinct row once, exactly.
+        distinct, inverse = torch.unique(ids, dim=0, return_inverse=True)
+        hidden = self.text_encoder(distinct)[inverse]
         rows = fuse.nonzero().flatten()
         if rows.numel() == 0:
             return hidden
