@@ -65,7 +65,7 @@ public static class ModelLocations
     {
         lock (Creating)
         {
-            if (!File.Exists(Path.Combine(directory, FaceModelsManifest.FileName)))
+            if (FaceModels.StaleReason(directory) is not null)
             {
                 var source = FaceApiDirectory();
                 if (!Directory.Exists(Path.Combine(source, "model")))

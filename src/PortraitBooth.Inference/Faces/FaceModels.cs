@@ -4,7 +4,7 @@ using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>The <c>face-models.json</c> written by the face-api converter beside the four ONNX files.</summary>
+/// <summary>The <c>face-models.json</c> written by the face-api converter beside the ONNX files.</summary>
 /// <param name="PopulationMean">Mean descriptor of a fixed population of faces; identity similarity is computed around it.</param>
 /// <param name="Population">What that population is, in words.</param>
 public sealed record FaceModelsManifest(
@@ -25,14 +25,15 @@ public sealed record FaceModelsManifest(
         ?? throw new InvalidDataException("face-models.json is empty");
 }
 
-/// <summary>The converted face networks (detector, 68 landmarks, recognizer, expressions), one session each.</summary>
+/// <summary>The converted face networks (detector, 68 landmarks, recognizer, expressions, age/gender), one session each.</summary>
 public sealed class FaceModels : IDisposable
 {
     public const string DetectorFile = "detector.onnx";
     public const string LandmarksFile = "landmarks.onnx";
     public const string RecognizerFile = "recognizer.onnx";
     public const string ExpressionFile = "expression.onnx";
-    public static readonly IReadOnlyList<string> OnnxFiles = [DetectorFile, LandmarksFile, RecognizerFile, ExpressionFile];
+    public const string AgeGenderFile = "age_gender.onnx";
+    public static readonly IReadOnlyList<string> OnnxFiles = [DetectorFile, LandmarksFile, RecognizerFile, ExpressionFile, AgeGenderFile];
 
     private readonly InferenceSession[] _sessions;
 
@@ -45,6 +46,7 @@ public sealed class FaceModels : IDisposable
         Landmarker = new FaceLandmarker(sessions[1]);
         Recognizer = new FaceRecognizer(sessions[2]);
         Expressions = new ExpressionClassifier(sessions[3]);
+        AgeGender = new AgeGenderEstimator(sessions[4]);
     }
 
     public string Directory { get; }
@@ -54,6 +56,7 @@ public sealed class FaceModels : IDisposable
     public FaceLandmarker Landmarker { get; }
     public FaceRecognizer Recognizer { get; }
     public ExpressionClassifier Expressions { get; }
+    public AgeGenderEstimator AgeGender { get; }
 
     public IdentityMetrics Metrics => Manifest is { PopulationMean.Length: > 0 } manifest
         ? new IdentityMetrics(manifest.PopulationMean)
@@ -70,6 +73,7 @@ public sealed class FaceModels : IDisposable
         var manifest = FaceModelsManifest.Parse(File.ReadAllText(manifestPath));
         if (manifest.Format != FaceModelsManifest.CurrentFormat)
             throw new InvalidDataException($"{manifestPath}: format '{manifest.Format}' is not '{FaceModelsManifest.CurrentFormat}'");
+        if (StaleReason(directory) is { } stale) throw new InvalidDataException(stale);
         foreach (var (file, sha256) in manifest.Files)
         {
             var path = Path.Combine(directory, file);
@@ -79,7 +83,22 @@ public sealed class FaceModels : IDisposable
         return OpenUnverified(directory, manifest);
     }
 
-    /// <summary>Opens the four networks without a manifest (used by the converter before the mean exists).</summary>
+    /// <summary>
+    /// Why the folder cannot be opened as it is (no manifest, or a manifest from a converter that wrote fewer
+    /// networks than this one opens), or null; the first-use conversion converts again on any reason.
+    /// </summary>
+    public static string? StaleReason(string directory)
+    {
+        var manifestPath = Path.Combine(directory, FaceModelsManifest.FileName);
+        if (!File.Exists(manifestPath))
+            return $"{manifestPath} is missing: convert the face models first (portraitbooth models convert-face-api)";
+        var listed = FaceModelsManifest.Parse(File.ReadAllText(manifestPath)).Files;
+        var missing = OnnxFiles.Where(f => !listed.ContainsKey(f)).ToList();
+        return missing.Count == 0 ? null
+            : $"{manifestPath} lists no {string.Join(", ", missing)}: convert the face models again (portraitbooth models convert-face-api)";
+    }
+
+    /// <summary>Opens the networks without a manifest (used by the converter before the mean exists).</summary>
     public static FaceModels OpenUnverified(string directory, FaceModelsManifest? manifest = null)
     {
         var sessions = new List<InferenceSession>();
@@ -100,6 +119,7 @@ public sealed class FaceModels : IDisposable
         Landmarker.Dispose();
         Recognizer.Dispose();
         Expressions.Dispose();
+        AgeGender.Dispose();
         foreach (var session in _sessions) session.Dispose();
     }
 }

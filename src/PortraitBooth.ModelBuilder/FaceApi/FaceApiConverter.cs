@@ -5,7 +5,7 @@ using PortraitBooth.Inference.Packs;
 namespace PortraitBooth.ModelBuilder.FaceApi;
 
 /// <summary>
-/// Converts face-api's four TF.js networks to ONNX and writes face-models.json: file hashes, the alignment
+/// Converts face-api's five TF.js networks to ONNX and writes face-models.json: file hashes, the alignment
 /// template, and the population mean descriptor — the mean of every face found in face-api's six demo group
 /// photos, so that identity similarity (cosine of mean-centred descriptors) is fixed and reproducible.
 /// </summary>
@@ -28,6 +28,7 @@ public static class FaceApiConverter
             Write(staging, FaceModels.LandmarksFile, FaceLandmarkConverter.Build(Load(modelDirectory, "face_landmark_68_model")));
             Write(staging, FaceModels.RecognizerFile, FaceRecognitionConverter.Build(Load(modelDirectory, "face_recognition_model")));
             Write(staging, FaceModels.ExpressionFile, FaceExpressionConverter.Build(Load(modelDirectory, "face_expression_model")));
+            Write(staging, FaceModels.AgeGenderFile, AgeGenderConverter.Build(Load(modelDirectory, "age_gender_model")));
 
             var (mean, faces) = PopulationMean(staging, Path.Combine(faceApiDirectory, "demo"));
             var manifest = new FaceModelsManifest(

@@ -79,6 +79,10 @@ internal sealed partial class OnnxGraphBuilder
     public string MaxPool(string x, int kernel, int stride) =>
         Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride));
 
+    /// <summary>Max pooling with explicit pads (begin h, begin w, end h, end w); padded cells never win, as in TensorFlow's 'same'.</summary>
+    public string MaxPool(string x, int kernel, int stride, long[] pads) =>
+        Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride), IntsAttribute("pads", pads));
+
     /// <summary>Average pooling without padding (TensorFlow 'valid'), so every window is a full one.</summary>
     public string AveragePool(string x, int kernel, int stride) =>
         Node("AveragePool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride));
