@@ -27,3 +27,20 @@ ensure_chromium() {
   apt-get update -qq >/dev/null || return 1
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || return 1
 }
+
+# Debian's PyTorch stack for the trainer (training/), run by /usr/bin/python3 (another python3 on the PATH may not
+# see Debian's packages). libopenblas0-pthread: without it torch's matrix products fall back to the reference BLAS.
+TRAINING_PACKAGES="python3-torch python3-torchvision python3-onnx python3-pil python3-numpy python3-pytest libopenblas0-pthread"
+ensure_training_python() {
+  if /usr/bin/python3 -c "import torch, torchvision, onnx, PIL, numpy, pytest" >/dev/null 2>&1 &&
+     dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "the trainer's Debian packages are missing and this is not root: apt-get install $TRAINING_PACKAGES" >&2
+    return 1
+  fi
+  apt-get update -qq >/dev/null || return 1
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $TRAINING_PACKAGES >/dev/null || return 1
+}

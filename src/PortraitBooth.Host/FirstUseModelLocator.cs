@@ -24,7 +24,7 @@ public sealed class FirstUseModelLocator(ILogger<FirstUseModelLocator> logger) :
     public string FaceModelsDirectory(string configuredDirectory)
     {
         if (configuredDirectory is not { Length: > 0 }) return ModelLocations.EnsureFaceModels(Log);
-        return File.Exists(Path.Combine(configuredDirectory, FaceModelsManifest.FileName))
+        return FaceModels.StaleReason(configuredDirectory) is null
             ? configuredDirectory
             : ModelLocations.EnsureFaceModels(configuredDirectory, Log);
     }

@@ -65,9 +65,7 @@ public static class ModelLocations
     {
         lock (Creating)
         {
-            var manifestPath = Path.Combine(directory, FaceModelsManifest.FileName);
-            // A folder converted by an older build lacks the networks added since: convert it again.
-            if (!File.Exists(manifestPath) || FaceModelsManifest.Parse(File.ReadAllText(manifestPath)).MissingFiles.Count > 0)
+            if (FaceModels.StaleReason(directory) is not null)
             {
                 var source = FaceApiDirectory();
                 if (!Directory.Exists(Path.Combine(source, "model")))

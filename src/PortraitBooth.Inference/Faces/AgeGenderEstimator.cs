@@ -5,9 +5,11 @@ using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>face-api's age and gender estimate of one face: age in years and the two gender probabilities (they sum to 1).</summary>
-public sealed record AgeGender(float Age, float MaleProbability, float FemaleProbability)
+/// <summary>face-api's estimate of one face: age in years and the probability that the face is a man's.</summary>
+public sealed record AgeGender(float Age, float MaleProbability)
 {
+    public float FemaleProbability => 1f - MaleProbability;
+
     public bool IsMale => MaleProbability > 0.5f;
 
     /// <summary>The probability of the more likely gender, as face-api's genderProbability.</summary>
@@ -15,9 +17,9 @@ public sealed record AgeGender(float Age, float MaleProbability, float FemalePro
 }
 
 /// <summary>
-/// face-api's age/gender net (age_gender.onnx, output [B,3] = age, p(male), p(female)) on the crop face-api gives it
-/// in its landmark pipeline (<c>detectAllFaces().withFaceLandmarks().withAgeAndGender()</c>): the face's
-/// <c>alignedRect</c>, i.e. the bounding box of the 68 landmarks padded by 20% of its width and height
+/// face-api's age/gender net (age_gender.onnx, output [B,3] = age, P(male), P(female)). On a photo it runs on the
+/// crop face-api's landmark pipeline gives it (<c>detectAllFaces().withFaceLandmarks().withAgeAndGender()</c>):
+/// the face's <c>alignedRect</c>, i.e. the bounding box of the 68 landmarks padded by 20% of its width and height
 /// (FaceLandmarks.alignMinBbox), clipped to the photo and floored (Box.clipAtImageBorders), then padded to a
 /// centred square and resized to 112 as for every face-api net.
 /// </summary>
@@ -44,7 +46,7 @@ public sealed class AgeGenderEstimator : FaceImageNetwork
         return Estimate(crop);
     }
 
-    /// <summary>Estimates a batch of prepared images, planar RGB 0..255 [batch,3,InputSize,InputSize].</summary>
+    /// <summary>A batch of prepared images, planar RGB 0..255 [batch,3,InputSize,InputSize].</summary>
     public AgeGender[] Estimate(float[] images, int batch) => [.. Model.Run(images, batch).Select(FromRow)];
 
     /// <summary>
@@ -69,12 +71,12 @@ public sealed class AgeGenderEstimator : FaceImageNetwork
         return region.Width > 0 && region.Height > 0 ? region : null;
     }
 
-    private static AgeGender FromRow(float[] row) => new(row[0], row[1], row[2]);
+    private static AgeGender FromRow(float[] row) => new(row[0], row[1]);
 
     private void RequireThreeColumns()
     {
         if (Model.OutputWidth == 3) return;
         Model.Dispose();
-        throw new ArgumentException($"the model gives {Model.OutputWidth} values per face, not age, p(male), p(female)");
+        throw new ArgumentException($"the model gives {Model.OutputWidth} values per face, not (age, P(male), P(female))");
     }
 }

@@ -4,7 +4,7 @@ using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Inference.Faces;
 
-/// <summary>The <c>face-models.json</c> written by the face-api converter beside the five ONNX files.</summary>
+/// <summary>The <c>face-models.json</c> written by the face-api converter beside the ONNX files.</summary>
 /// <param name="PopulationMean">Mean descriptor of a fixed population of faces; identity similarity is computed around it.</param>
 /// <param name="Population">What that population is, in words.</param>
 public sealed record FaceModelsManifest(
@@ -23,9 +23,6 @@ public sealed record FaceModelsManifest(
     public static FaceModelsManifest Parse(string json) =>
         JsonSerializer.Deserialize<FaceModelsManifest>(json, PackManifest.JsonOptions)
         ?? throw new InvalidDataException("face-models.json is empty");
-
-    /// <summary>The networks this build needs that the manifest does not list (a folder converted by an older build).</summary>
-    public IReadOnlyList<string> MissingFiles => [.. FaceModels.OnnxFiles.Where(f => !Files.ContainsKey(f))];
 }
 
 /// <summary>The converted face networks (detector, 68 landmarks, recognizer, expressions, age/gender), one session each.</summary>
@@ -76,8 +73,7 @@ public sealed class FaceModels : IDisposable
         var manifest = FaceModelsManifest.Parse(File.ReadAllText(manifestPath));
         if (manifest.Format != FaceModelsManifest.CurrentFormat)
             throw new InvalidDataException($"{manifestPath}: format '{manifest.Format}' is not '{FaceModelsManifest.CurrentFormat}'");
-        if (manifest.MissingFiles.Count > 0)
-            throw new InvalidDataException($"{manifestPath} lists no {string.Join(", ", manifest.MissingFiles)}: convert the face models again (portraitbooth models convert-face-api)");
+        if (StaleReason(directory) is { } stale) throw new InvalidDataException(stale);
         foreach (var (file, sha256) in manifest.Files)
         {
             var path = Path.Combine(directory, file);
@@ -87,7 +83,22 @@ public sealed class FaceModels : IDisposable
         return OpenUnverified(directory, manifest);
     }
 
-    /// <summary>Opens the five networks without a manifest (used by the converter before the mean exists).</summary>
+    /// <summary>
+    /// Why the folder cannot be opened as it is (no manifest, or a manifest from a converter that wrote fewer
+    /// networks than this one opens), or null; the first-use conversion converts again on any reason.
+    /// </summary>
+    public static string? StaleReason(string directory)
+    {
+        var manifestPath = Path.Combine(directory, FaceModelsManifest.FileName);
+        if (!File.Exists(manifestPath))
+            return $"{manifestPath} is missing: convert the face models first (portraitbooth models convert-face-api)";
+        var listed = FaceModelsManifest.Parse(File.ReadAllText(manifestPath)).Files;
+        var missing = OnnxFiles.Where(f => !listed.ContainsKey(f)).ToList();
+        return missing.Count == 0 ? null
+            : $"{manifestPath} lists no {string.Join(", ", missing)}: convert the face models again (portraitbooth models convert-face-api)";
+    }
+
+    /// <summary>Opens the networks without a manifest (used by the converter before the mean exists).</summary>
     public static FaceModels OpenUnverified(string directory, FaceModelsManifest? manifest = null)
     {
         var sessions = new List<InferenceSession>();

@@ -62,13 +62,6 @@ internal sealed class TfLayers(OnnxGraphBuilder graph, TfjsWeightMap weights)
                 Vector($"{prefix}/moving_mean"), Vector($"{prefix}/moving_variance"), epsilon),
         };
 
-    /// <summary>tf.maxPool with a square window; 'same' pads as TensorFlow does, the padded cells never winning.</summary>
-    public SquareFeatureMap MaxPool(SquareFeatureMap x, int kernel, int stride, bool same)
-    {
-        var (begin, end) = same ? SamePadding(x.Side, kernel, stride) : (0, 0);
-        return new SquareFeatureMap(graph.MaxPool(x.Value, kernel, stride, [begin, begin, end, end]), OutputSide(x.Side, kernel, stride, same));
-    }
-
     /// <summary>tf.relu6 = clipByValue(x, 0, 6).</summary>
     public SquareFeatureMap Relu6(SquareFeatureMap x) => x with { Value = graph.Clip(x.Value, 0f, 6f) };
 

@@ -79,13 +79,9 @@ internal sealed partial class OnnxGraphBuilder
     public string MaxPool(string x, int kernel, int stride) =>
         Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride));
 
-    /// <summary>
-    /// Max pooling with explicit pads [top, left, bottom, right] (e.g. TensorFlow's asymmetric 'same'); padded cells
-    /// never win, as in TensorFlow.
-    /// </summary>
-    public string MaxPool(string x, int kernel, int stride, int[] pads) =>
-        Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride),
-            IntsAttribute("pads", [.. pads.Select(p => (long)p)]));
+    /// <summary>Max pooling with explicit pads (begin h, begin w, end h, end w); padded cells never win, as in TensorFlow's 'same'.</summary>
+    public string MaxPool(string x, int kernel, int stride, long[] pads) =>
+        Node("MaxPool", [x], IntsAttribute("kernel_shape", kernel, kernel), IntsAttribute("strides", stride, stride), IntsAttribute("pads", pads));
 
     /// <summary>Average pooling without padding (TensorFlow 'valid'), so every window is a full one.</summary>
     public string AveragePool(string x, int kernel, int stride) =>

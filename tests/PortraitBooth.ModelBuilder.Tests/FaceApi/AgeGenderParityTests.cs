@@ -47,7 +47,6 @@ public sealed class AgeGenderParityTests(ConvertedFaceModels converted)
             Assert.True(ageError <= AgeTolerance, $"age differs from face-api's by up to {ageError} years");
             Assert.True(genderError <= GenderTolerance, $"gender probability differs from face-api's by up to {genderError}");
             Assert.Equal(ours, oneByOne, (a, b) => MathF.Abs(a.Age - b.Age) < 1e-4f && MathF.Abs(a.MaleProbability - b.MaleProbability) < 1e-6f);
-            Assert.All(ours, e => Assert.Equal(1f, e.MaleProbability + e.FemaleProbability, 1e-5f));
             // Real faces of adults (the demo photos show young women): a plausible age.
             Assert.All(ours, e => Assert.InRange(e.Age, 10f, 80f));
         }
@@ -140,7 +139,7 @@ public sealed class AgeGenderParityTests(ConvertedFaceModels converted)
             ReferenceTensorFiles.Write(File("faces.in"), images);
             System.IO.File.WriteAllText(File("jobs.json"), JsonSerializer.Serialize(new[]
             {
-                new { job = "agegender", input = File("faces.in"), shape = new[] { batch, 3, side, side }, output = File("faces.out") },
+                new { job = "age_gender", input = File("faces.in"), shape = new[] { batch, 3, side, side }, output = File("faces.out") },
             }));
             FaceApiReference.RunNode("nets.js", File("jobs.json"));
             return ReferenceTensorFiles.Read(File("faces.out"));

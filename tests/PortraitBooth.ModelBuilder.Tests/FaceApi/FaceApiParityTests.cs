@@ -67,6 +67,26 @@ public sealed class FaceApiParityTests(FaceApiReferenceRun reference) : IClassFi
     }
 
     [Fact]
+    public void Age_and_gender_match_face_api()
+    {
+        var run = reference.Get().AgeGender;
+        using var session = new InferenceSession(run.Onnx);
+        using var estimator = new AgeGenderEstimator(session);
+        var estimates = estimator.Estimate(run.Images, run.Batch);
+
+        var ages = estimates.Select(e => new[] { e.Age }).ToArray();
+        var males = estimates.Select(e => new[] { e.MaleProbability }).ToArray();
+        AssertWithin(0.05f, ages, [.. Column(run.Reference, 0)], "age (years)",
+            $"over {run.Batch} faces; ages {string.Join(", ", estimates.Select(e => e.Age.ToString("F1")))}");
+        AssertWithin(1e-3f, males, [.. Column(run.Reference, 1)], "P(male)",
+            $"over {run.Batch} faces; P(male) {string.Join(", ", estimates.Select(e => e.MaleProbability.ToString("F3")))}");
+        Assert.All(Enumerable.Range(0, run.Batch), i => Assert.Equal(1f, run.Reference[3 * i + 1] + run.Reference[3 * i + 2], 1e-4f));
+        AssertWithin(0.05f, [.. reference.Get().Crops.Select(crop => new[] { estimator.Estimate(crop).Age })], [.. Column(run.Reference, 0)], "Estimate(image)");
+    }
+
+    private static IEnumerable<float> Column(float[] rows, int column) => rows.Where((_, i) => i % 3 == column);
+
+    [Fact]
     public void Input_preparation_matches_face_api_toBatchTensor()
     {
         foreach (var input in reference.Get().Inputs)

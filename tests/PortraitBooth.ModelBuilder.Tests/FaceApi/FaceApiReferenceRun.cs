@@ -25,7 +25,7 @@ public sealed class FaceApiReferenceRun : IDisposable
 
     /// <param name="Crops">The photos behind the network batches, in batch order.</param>
     public sealed record Outputs(IReadOnlyList<Image<Rgb24>> Crops, NetworkCase Recognition, NetworkCase Landmarks, NetworkCase Expression,
-        IReadOnlyList<InputCase> Inputs);
+        NetworkCase AgeGender, IReadOnlyList<InputCase> Inputs);
 
     public Outputs Get() => _outputs.Value;
 
@@ -47,6 +47,7 @@ public sealed class FaceApiReferenceRun : IDisposable
             jobs.Add(NetJob("recognition", File("recognition.in"), small, FaceRecognitionConverter.InputSide, File("recognition.out")));
             jobs.Add(NetJob("landmarks", File("dense.in"), small, FaceLandmarkConverter.InputSide, File("landmarks.out")));
             jobs.Add(NetJob("expression", File("dense.in"), small, FaceExpressionConverter.InputSide, File("expression.out")));
+            jobs.Add(NetJob("age_gender", File("dense.in"), small, AgeGenderConverter.InputSide, File("age_gender.out")));
 
             // Small odd-sized crops, so padding splits unevenly and the resize both shrinks and enlarges.
             var inputImages = new (string Label, Image<Rgb24> Image, int Size, bool Centred)[]
@@ -70,6 +71,7 @@ public sealed class FaceApiReferenceRun : IDisposable
                 new NetworkCase(recognitionImages, small, ReferenceTensorFiles.Read(File("recognition.out")), FaceRecognitionConverter.Build(weights("face_recognition_model"))),
                 new NetworkCase(denseImages, small, ReferenceTensorFiles.Read(File("landmarks.out")), FaceLandmarkConverter.Build(weights("face_landmark_68_model"))),
                 new NetworkCase(denseImages, small, ReferenceTensorFiles.Read(File("expression.out")), FaceExpressionConverter.Build(weights("face_expression_model"))),
+                new NetworkCase(denseImages, small, ReferenceTensorFiles.Read(File("age_gender.out")), AgeGenderConverter.Build(weights("age_gender_model"))),
                 [.. inputImages.Select((input, i) => new InputCase(input.Label, input.Image, input.Size, input.Centred, ReferenceTensorFiles.Read(File($"input{i}.out"))))]);
         }
         catch

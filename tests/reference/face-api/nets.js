@@ -1,10 +1,10 @@
 // Runs face-api's own networks on tensor files written by the .NET parity tests, all in one process because
 // TF.js start-up costs about a second. Usage: node nets.js JOBS.json, where JOBS.json is an array of
-//   { "job": "recognition" | "landmarks" | "expression" | "agegender", "input": F, "shape": [B,3,S,S], "output": F }
+//   { "job": "recognition" | "landmarks" | "expression" | "age_gender", "input": F, "shape": [B,3,S,S], "output": F }
 //       input: planar NCHW RGB 0..255 already sized for the net (so face-api neither pads nor resizes it);
 //       output: recognition [B,128] descriptors, landmarks [B,136] raw fc output (unit coordinates of the
-//       square, before face-api's postProcess), expression [B,7] softmax probabilities, agegender [B,3] = age
-//       and the softmax of the two gender logits (male, female), as AgeGenderNet.forwardInput returns them;
+//       square, before face-api's postProcess), expression [B,7] softmax probabilities, age_gender [B,3]
+//       (age, then the gender softmax: P(male), P(female));
 //   { "job": "input", "input": F, "shape": [H,W,3], "size": S, "centred": bool, "output": F }
 //       face-api's NetInput.toBatchTensor on an HWC image, written as planar NCHW [1,3,S,S].
 'use strict';
@@ -40,10 +40,10 @@ async function main() {
         output = expression.forwardInput(await netInput(job));
         break;
       }
-      case 'agegender': {
-        const ageGender = await net('agegender', () => new faceapi.AgeGenderNet(), 'age_gender_model');
+      case 'age_gender': {
+        const ageGender = await net('age_gender', () => new faceapi.AgeGenderNet(), 'age_gender_model');
         const { age, gender } = ageGender.forwardInput(await netInput(job));
-        output = tf.concat([tf.expandDims(age, 1), gender], 1);
+        output = tf.concat([tf.reshape(age, [-1, 1]), gender], 1);
         age.dispose();
         gender.dispose();
         break;

@@ -1,0 +1,1 @@
+"""The trained networks of a portrait pack: text encoder, STEA fuse MLP, U-Net."""

@@ -1,0 +1,92 @@
+"""The trainer on a small synthetic dataset: the loss falls, and a resumed run is the uninterrupted run."""
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from training import checkpoints, config as configs
+from training.train import Trainer
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL = REPO / "training" / "configs" / "test-small.json"
+
+
+def small_config(dataset, run_dir, taef2_dir, **changes):
+    config = configs.load(SMALL, {"dataset": str(dataset), "run_dir": str(run_dir), "taef2": str(taef2_dir)})
+    return dataclasses.replace(config, **changes)
+
+
+def fixed_batch_loss(trainer):
+    """The loss on one batch that does not change with training (same samples, t and noise)."""
+    with torch.no_grad():
+        return trainer.loss(trainer.batch(10_000_000)).item()
+
+
+def test_loss_falls_within_200_steps(small_dataset, taef2_dir, tmp_path):
+    trainer = Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir), log=lambda _: None)
+    before = sum(fixed_batch_loss_at(trainer, k) for k in range(4)) / 4
+    trainer.run(200)
+    after = sum(fixed_batch_loss_at(trainer, k) for k in range(4)) / 4
+    assert trainer.step == 200
+    assert after < 0.6 * before, f"loss on fixed batches went from {before:.4f} to {after:.4f}"
+
+
+def fixed_batch_loss_at(trainer, k):
+    with torch.no_grad():
+        return trainer.loss(trainer.batch(10_000_000 + k)).item()
+
+
+def max_weight_difference(a, b):
+    return max((a[k].float() - b[k].float()).abs().max().item() for k in a)
+
+
+def test_resumed_run_equals_uninterrupted_run(small_dataset, taef2_dir, tmp_path):
+    whole = Trainer(small_config(small_dataset, tmp_path / "whole", taef2_dir, checkpoint_every=20), log=lambda _: None)
+    whole.run(40)
+    first = Trainer(small_config(small_dataset, tmp_path / "split", taef2_dir, checkpoint_every=20), log=lambda _: None)
+    first.run(20)
+    resumed = Trainer(small_config(small_dataset, tmp_path / "split", taef2_dir, checkpoint_every=20), log=lambda _: None)
+    assert resumed.step == 20
+    resumed.run(40)
+    assert max_weight_difference(whole.model.state_dict(), resumed.model.state_dict()) <= 1e-5
+    assert max_weight_difference(whole.ema.state_dict(), resumed.ema.state_dict()) <= 1e-5
+
+
+def test_sigkilled_run_resumes_from_its_last_checkpoint(small_dataset, taef2_dir, tmp_path):
+    run_dir = tmp_path / "killed"
+    args = [sys.executable, "-m", "training.train", "--config", str(SMALL), "--dataset", str(small_dataset),
+            "--run-dir", str(run_dir), "--steps", "100000"]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    overrides = tmp_path / "config.json"
+    config = small_config(small_dataset, run_dir, taef2_dir, checkpoint_every=10, steps=100000)
+    overrides.write_text(config.to_json())
+    args[args.index(str(SMALL))] = str(overrides)
+    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while checkpoints.latest(run_dir) is None or checkpoints.latest(run_dir).name < "step-0000020.pt":
+            assert process.poll() is None, process.stdout.read().decode()
+            assert time.monotonic() < deadline, "no checkpoint at step 20 within 300 s"
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    killed_at = checkpoints.load(checkpoints.latest(run_dir))["step"]
+    stop = killed_at + 10
+    resumed = subprocess.run(args + ["--stop-at", str(stop)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resumed from {checkpoints.directory(run_dir) / f'step-{killed_at:07d}.pt'} at step {killed_at}" in resumed.stdout
+    final = checkpoints.load(checkpoints.latest(run_dir))
+    assert final["step"] == stop
+    steps_logged = [int(line.split("\t")[0]) for line in (run_dir / "loss.tsv").read_text().splitlines()[1:]]
+    assert steps_logged == list(range(1, stop + 1))
+
+    whole = Trainer(small_config(small_dataset, tmp_path / "whole", taef2_dir, checkpoint_every=10, steps=100000),
+                    log=lambda _: None)
+    whole.run(stop)
+    assert max_weight_difference(whole.model.state_dict(), final["model"]) <= 1e-5

@@ -1,0 +1,229 @@
+"""Trains a portrait pack: `/usr/bin/python3 -m training.train --config training/configs/portrait-128.json`.
+
+L_noise (ε-prediction on the pack's scheduler) over frozen TAEF2 latents; 10% of samples text-only, 10%
+unconditional, the rest with the face fused at the identity token; for half the samples an extra noise term
+over the face region. AdamW, EMA weights, every random draw seeded by (seed, step) so that a resumed run is the
+same run. Checkpoints, the loss log and sample grids go to the run folder, outside the repo.
+"""
+import argparse
+import copy
+import dataclasses
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import checkpoints, config as configs, dataset, samples, taef2
+from .model import PortraitModel
+from .schedule import NoiseSchedule
+
+
+class Trainer:
+    def __init__(self, config, log=print):
+        self.config, self.log = config, log
+        torch.set_num_threads(config.threads)
+        self.device = torch.device(config.device)
+        self.run_dir = Path(config.run_dir)
+        manifest, root = dataset.read_manifest(config.dataset)
+        self.manifest = manifest
+        encoder, self.decoder = taef2.load(config.taef2)
+        latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / "latents-taef2.pt", log=log)
+        self.train = dataset.build_split(manifest, root, latents, "train")
+        self.validation = dataset.build_split(manifest, root, latents, "validation")
+        tokenizer = manifest["tokenizer"]
+        self.empty_ids = torch.tensor([dataset.pad(tokenizer["empty_prompt_ids"], tokenizer["max_length"], tokenizer["pad_id"])])
+        self.schedule = NoiseSchedule(config.scheduler)
+        self.step = 0
+        resume = checkpoints.latest(self.run_dir)
+        state = checkpoints.load(resume) if resume else None
+        known_ids = state["known_ids"] if state else dataset.known_token_ids(manifest)
+        face_mean = state["face_mean"] if state else self.train.embeddings.mean(dim=0)
+        torch.manual_seed(config.seed)
+        self.model = PortraitModel(config, known_ids, face_mean).to(self.device)
+        self.ema = copy.deepcopy(self.model).requires_grad_(False)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.learning_rate,
+                                           weight_decay=config.weight_decay)
+        if state:
+            self._restore(state, resume)
+        else:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            (self.run_dir / "config.json").write_text(config.to_json())
+
+    def _restore(self, state, path):
+        saved = configs.from_dict(state["config"], f"{path} config")
+        for part in ("text", "unet", "stea", "scheduler"):
+            if getattr(saved, part) != getattr(self.config, part):
+                raise configs.ConfigError(f"{path}: the checkpoint's {part} differs from the config's; use another run_dir")
+        self.model.load_state_dict(state["model"])
+        self.ema.load_state_dict(state["ema"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step = state["step"]
+        self.log(f"resumed from {path} at step {self.step}")
+        self._truncate_loss_log()
+
+    def _truncate_loss_log(self):
+        log = self.run_dir / "loss.tsv"
+        if not log.is_file():
+            return
+        lines = log.read_text().splitlines()
+        kept = [line for line in lines if line.startswith("step") or int(line.split("\t")[0]) <= self.step]
+        log.write_text("".join(line + "\n" for line in kept))
+
+    def batch(self, step):
+        """Every random draw of one step, from a generator seeded by (seed, step)."""
+        c, split = self.config, self.train
+        g = torch.Generator().manual_seed(c.seed * 1_000_003 + step)
+        b = c.batch_size
+        index = torch.randint(len(split), (b,), generator=g)
+        mirror = (torch.rand(b, generator=g) < 0.5).long() if c.mirror else torch.zeros(b, dtype=torch.long)
+        pick = (torch.rand(b, generator=g) * split.caption_count[index]).long()
+        caption = split.caption_start[index] + pick
+        mode = torch.rand(b, generator=g)
+        unconditional = mode < c.unconditional_fraction
+        fuse = mode >= c.unconditional_fraction + c.text_only_fraction
+        face_loss = torch.rand(b, generator=g) < c.face_loss_fraction
+        t = torch.randint(self.schedule.steps, (b,), generator=g)
+        noise = torch.randn((b, *split.latents.shape[2:]), generator=g)
+        ids = torch.where(unconditional[:, None], self.empty_ids, split.caption_ids[caption])
+        d = self.device
+        return dict(x0=split.latents[index, mirror].to(d), mask=split.masks[index, mirror].to(d),
+                    ids=ids.to(d), identity_index=split.identity_index[caption].to(d),
+                    faces=split.embeddings[index].to(d), fuse=fuse.to(d), face_loss=face_loss.to(d),
+                    t=t.to(d), noise=noise.to(d))
+
+    def loss(self, batch):
+        c = self.config
+        context = self.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
+        noisy = self.schedule.add_noise(batch["x0"], batch["noise"], batch["t"])
+        predicted = self.model.unet(noisy, batch["t"].float(), context)
+        error = (predicted - batch["noise"]).square()
+        whole = error.mean(dim=(1, 2, 3))
+        mask = batch["mask"]
+        face = (error * mask).sum(dim=(1, 2, 3)) / (mask.sum(dim=(1, 2, 3)) * error.shape[1] + 1e-6)
+        return (whole + c.face_loss_weight * batch["face_loss"].float() * face).mean()
+
+    def learning_rate(self, step):
+        return self.config.learning_rate * min(1.0, (step + 1) / max(1, self.config.warmup_steps))
+
+    @torch.no_grad()
+    def _update_ema(self, step):
+        decay = min(self.config.ema_decay, (1 + step) / (10 + step))
+        for ema, live in zip(self.ema.parameters(), self.model.parameters()):
+            ema.mul_(decay).add_(live.detach(), alpha=1 - decay)
+
+    def train_step(self, step):
+        started = time.perf_counter()
+        batch = self.batch(step)
+        data_seconds = time.perf_counter() - started
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate(step)
+        loss = self.loss(batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+        self.optimizer.step()
+        self._update_ema(step)
+        return loss.item(), data_seconds, time.perf_counter() - started
+
+    def state(self):
+        return {"step": self.step, "model": self.model.state_dict(), "ema": self.ema.state_dict(),
+                "optimizer": self.optimizer.state_dict(), "config": dataclasses.asdict(self.config),
+                "known_ids": self.model.text_encoder.known_ids, "face_mean": self.model.stea.face_mean.cpu()}
+
+    def checkpoint(self):
+        path = checkpoints.save(self.run_dir, self.step, self.state(), self.config.keep_checkpoints)
+        if self.step % self.config.sample_every == 0 or self.step == self.config.steps:
+            self.sample_grid()
+        return path
+
+    def sample_grid(self, count=4):
+        split = self.validation if len(self.validation) else self.train
+        chosen, seen = [], set()
+        for i, person in enumerate(split.people):
+            if person not in seen:
+                seen.add(person)
+                chosen.append(i)
+            if len(chosen) == count:
+                break
+        index = torch.tensor(chosen)
+        caption = split.caption_start[index]
+        ids, identity, faces = split.caption_ids[caption], split.identity_index[caption], split.embeddings[index]
+        size = self.config.pack.size
+        c = self.config
+        ema = self.ema.cpu().eval()
+        rows = [torch.from_numpy(np.stack([dataset.load_rgb(split.crops[i]) for i in chosen])).permute(0, 3, 1, 2)]
+        for fuse in (True, False):
+            rows.append(samples.generate(ema, self.decoder, self.schedule, ids, identity, faces,
+                                         torch.full((len(chosen),), fuse), self.empty_ids, c.sample_steps,
+                                         c.sample_guidance, size, seed=0))
+        self.ema.to(self.device)
+        folder = self.run_dir / "samples"
+        folder.mkdir(exist_ok=True)
+        samples.save_grid(rows, folder / f"step-{self.step:07d}.png")
+
+    def run(self, stop_at=None):
+        c = self.config
+        stop_at = min(stop_at or c.steps, c.steps)
+        log_path = self.run_dir / "loss.tsv"
+        if not log_path.is_file():
+            log_path.write_text("step\tloss\tlearning_rate\tseconds\n")
+        window_start, window_steps, data_time, step_time = time.perf_counter(), 0, 0.0, 0.0
+        smoothed = None
+        with log_path.open("a") as loss_log:
+            while self.step < stop_at:
+                loss, data_seconds, seconds = self.train_step(self.step)
+                self.step += 1
+                smoothed = loss if smoothed is None else 0.98 * smoothed + 0.02 * loss
+                loss_log.write(f"{self.step}\t{loss:.6f}\t{self.learning_rate(self.step - 1):.3g}\t{seconds:.3f}\n")
+                window_steps, data_time, step_time = window_steps + 1, data_time + data_seconds, step_time + seconds
+                if self.step % c.checkpoint_every == 0 or self.step == stop_at:
+                    loss_log.flush()
+                    self.checkpoint()
+                elapsed = time.perf_counter() - window_start
+                if elapsed >= c.progress_seconds or self.step == stop_at:
+                    rate = window_steps / elapsed
+                    eta = (c.steps - self.step) / rate if rate > 0 else math.inf
+                    self.log(f"step {self.step}/{c.steps} loss {loss:.4f} (smoothed {smoothed:.4f}) "
+                             f"{rate:.3f} steps/s ETA {_duration(eta)} data {100 * data_time / max(step_time, 1e-9):.1f}% of step")
+                    loss_log.flush()
+                    window_start, window_steps, data_time, step_time = time.perf_counter(), 0, 0.0, 0.0
+        return self.step
+
+
+def _duration(seconds):
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python3 -m training.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", required=True, help="the pack's JSON config (training/configs/*.json)")
+    parser.add_argument("--dataset", help="prepared dataset folder or manifest.json (overrides the config)")
+    parser.add_argument("--run-dir", help="checkpoints, loss log and samples (overrides the config)")
+    parser.add_argument("--device", help="cpu, cuda or cuda:N (overrides the config)")
+    parser.add_argument("--steps", type=int, help="total steps (overrides the config)")
+    parser.add_argument("--stop-at", type=int, help="stop at this step (a checkpoint is written there)")
+    args = parser.parse_args(argv)
+    try:
+        config = configs.load(args.config, {"dataset": args.dataset, "run_dir": args.run_dir,
+                                            "device": args.device, "steps": args.steps})
+        if not config.dataset:
+            raise configs.ConfigError(f"{args.config}: no dataset (set 'dataset' or pass --dataset)")
+        if not config.run_dir:
+            raise configs.ConfigError(f"{args.config}: no run_dir (set 'run_dir' or pass --run-dir)")
+        trainer = Trainer(config, log=lambda line: print(line, flush=True))
+        trainer.run(args.stop_at)
+    except (configs.ConfigError, dataset.ManifestError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
