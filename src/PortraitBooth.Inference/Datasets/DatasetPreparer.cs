@@ -47,7 +47,8 @@ public sealed class DatasetPreparer(FaceModels models, DatasetVocabulary vocabul
         var manifest = Assemble(source, output, request, thresholds, outcomes);
         foreach (var split in new[] { PersonSplit.Test, PersonSplit.Validation })
             EvaluationFolders.Write(output, split, manifest.Samples.Where(s => s.Split == split), source);
-        RemoveStaleCrops(output, manifest.Samples.Select(s => s.Id).ToHashSet(StringComparer.Ordinal));
+        // Crops of photos dropped only by the per-person check stay, so a re-run need not analyse them again.
+        RemoveStaleCrops(output, outcomes.Values.Where(o => o.Analysis is not null).Select(o => o.Analysis!.Id).ToHashSet(StringComparer.Ordinal));
         File.WriteAllLines(Path.Combine(output, "dropped.tsv"), manifest.Dropped.Select(d => $"{d.Photo}\t{d.Reason}"));
         manifest.Write(Path.Combine(output, DatasetManifest.FileName));
         return manifest;
@@ -120,7 +121,7 @@ public sealed class DatasetPreparer(FaceModels models, DatasetVocabulary vocabul
         if (previous.Crop.Template != Template.Name || previous.Crop.Size != CropSize || previous.Thresholds.AnalysisKey != thresholds.AnalysisKey
             || previous.FaceEncoder.Sha256 != RecognizerSha256())
             return new Dictionary<string, PhotoOutcome>();
-        var outcomes = previous.Dropped.Where(d => d.Reason != DropReasons.NoIdentity).ToDictionary(d => d.Photo, d => new PhotoOutcome(d.Photo, null, d));
+        var outcomes = previous.Dropped.Where(d => d.Reason is not (DropReasons.NoIdentity or DropReasons.UnlikePerson)).ToDictionary(d => d.Photo, d => new PhotoOutcome(d.Photo, null, d));
         foreach (var s in previous.Samples)
             outcomes[s.Photo] = PhotoOutcome.Kept(new PhotoAnalysis(s.Photo, s.Id, s.FacesFound, s.FaceBox, s.DetectionScore, s.OutsideFraction,
                 s.Landmarks, s.Embedding, s.Gender == vocabulary.IdentityWords[0] ? s.GenderProbability : 1 - s.GenderProbability,
@@ -154,8 +155,11 @@ public sealed class DatasetPreparer(FaceModels models, DatasetVocabulary vocabul
     private DatasetManifest Assemble(PhotoIdentities source, string output, DatasetRequest request, DatasetThresholds thresholds,
         IReadOnlyDictionary<string, PhotoOutcome> outcomes)
     {
-        var kept = outcomes.Values.Where(o => o.Analysis is not null).Select(o => o.Analysis!).OrderBy(a => a.Photo, StringComparer.Ordinal).ToList();
-        var dropped = outcomes.Values.Where(o => o.Dropped is not null).Select(o => o.Dropped!).OrderBy(d => d.Photo, StringComparer.Ordinal).ToList();
+        var analysed = outcomes.Values.Where(o => o.Analysis is not null).Select(o => o.Analysis!).ToList();
+        var unlike = UnlikeTheirPerson(analysed, source, thresholds.MaxIdentityDistance);
+        var kept = analysed.Where(a => !unlike.ContainsKey(a.Photo)).OrderBy(a => a.Photo, StringComparer.Ordinal).ToList();
+        var dropped = outcomes.Values.Where(o => o.Dropped is not null).Select(o => o.Dropped!).Concat(unlike.Values)
+            .OrderBy(d => d.Photo, StringComparer.Ordinal).ToList();
         var byPerson = kept.GroupBy(a => source.PersonOf[a.Photo]).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         // A CelebA identity is one person: their class word is the majority of their photos' probabilities.
@@ -193,6 +197,25 @@ public sealed class DatasetPreparer(FaceModels models, DatasetVocabulary vocabul
                     .ToDictionary(g => g.Key, g => g.Count())),
             samples,
             dropped);
+    }
+
+    /// <summary>
+    /// Photos whose median descriptor distance to the same person's other photos exceeds <paramref name="maxDistance"/>,
+    /// among people with three or more (with two, neither can be told to be the odd one).
+    /// </summary>
+    private static Dictionary<string, DroppedPhoto> UnlikeTheirPerson(IReadOnlyList<PhotoAnalysis> analysed, PhotoIdentities source, float maxDistance)
+    {
+        var unlike = new Dictionary<string, DroppedPhoto>(StringComparer.Ordinal);
+        foreach (var person in analysed.GroupBy(a => source.PersonOf[a.Photo]).Where(g => g.Count() >= 3))
+            foreach (var photo in person)
+            {
+                var distances = person.Where(o => !ReferenceEquals(o, photo)).Select(o => IdentityMetrics.Distance(photo.Embedding, o.Embedding)).Order().ToList();
+                var median = distances.Count % 2 == 1 ? distances[distances.Count / 2] : (distances[distances.Count / 2 - 1] + distances[distances.Count / 2]) / 2;
+                if (median > maxDistance)
+                    unlike[photo.Photo] = new DroppedPhoto(photo.Photo, DropReasons.UnlikePerson,
+                        $"median distance {median:F2} to {distances.Count} other photos of {person.Key}, over {maxDistance}");
+            }
+        return unlike;
     }
 
     private static float[] Pair(SixLabors.ImageSharp.PointF p) => [p.X, p.Y];

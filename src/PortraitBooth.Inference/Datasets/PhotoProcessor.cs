@@ -56,6 +56,10 @@ public sealed class PhotoProcessor(FaceModels models, DatasetThresholds threshol
         if (eyeToMouth < thresholds.MinEyeToMouth)
             return PhotoOutcome.Drop(photo, DropReasons.FaceTooSmall, $"eye-to-mouth {eyeToMouth:F1} px, under {thresholds.MinEyeToMouth} px");
 
+        var frontality = Frontality(main.Landmarks);
+        if (frontality < thresholds.MinFrontality)
+            return PhotoOutcome.Drop(photo, DropReasons.TurnedAway, $"eye spacing {frontality:P0} of a frontal face's");
+
         using var crop = PortraitCrop.Create(image, main.Landmarks, template, cropSize);
         if (crop.OutsideFraction > thresholds.MaxOutsideFraction)
             return PhotoOutcome.Drop(photo, DropReasons.OutsidePhoto, $"{crop.OutsideFraction:P0} of the crop outside the photo");
@@ -72,9 +76,25 @@ public sealed class PhotoProcessor(FaceModels models, DatasetThresholds threshol
     public static float EyeToMouth(IReadOnlyList<PointF> landmarks68)
     {
         var (left, right, mouth) = FaceAligner.ReferencePoints(landmarks68);
-        static float Distance(PointF a, PointF b) => MathF.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
         return (Distance(left, mouth) + Distance(right, mouth)) / 2;
     }
+
+    /// <summary>
+    /// Eye spacing over the mean eye-to-mouth distance, relative to the same ratio of the dlib-150 template (a
+    /// frontal average face): about 1 for a frontal face, falling towards 0 as the head turns sideways.
+    /// </summary>
+    public static float Frontality(IReadOnlyList<PointF> landmarks68)
+    {
+        var (left, right, _) = FaceAligner.ReferencePoints(landmarks68);
+        return Distance(left, right) / EyeToMouth(landmarks68) / FrontalEyeSpacing;
+    }
+
+    private static readonly float FrontalEyeSpacing = TemplateEyeSpacing(AlignmentTemplate.Dlib150);
+
+    private static float TemplateEyeSpacing(AlignmentTemplate t) =>
+        Distance(t.LeftEye, t.RightEye) / ((Distance(t.LeftEye, t.Mouth) + Distance(t.RightEye, t.Mouth)) / 2);
+
+    private static float Distance(PointF a, PointF b) => MathF.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
 
     private static void WriteCrop(PortraitCrop crop, string outputDirectory, string id)
     {
