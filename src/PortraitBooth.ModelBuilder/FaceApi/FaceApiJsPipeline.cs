@@ -34,16 +34,7 @@ public static class FaceApiJsPipeline
         try
         {
             var output = Path.Combine(scratch.FullName, "results.json");
-            var args = new List<string> { "pipeline.js", output };
-            foreach (var (photo, index) in photos.Select((p, i) => (p, i)))
-            {
-                var raw = Path.Combine(scratch.FullName, $"{index}.rgb");
-                var bytes = new byte[photo.Width * photo.Height * 3];
-                photo.CopyPixelDataTo(bytes);
-                File.WriteAllBytes(raw, bytes);
-                args.Add($"{raw}:{photo.Width}:{photo.Height}");
-            }
-            RunNode(referenceDirectory, faceApiModelDirectory, args);
+            RunNode(referenceDirectory, faceApiModelDirectory, ["pipeline.js", output, .. WriteRawPhotos(scratch.FullName, photos)]);
             using var json = JsonDocument.Parse(File.ReadAllText(output));
             return [.. json.RootElement.EnumerateArray().Select(r => new FaceApiJsResult(
                 r.GetProperty("ms").GetDouble(),
@@ -54,6 +45,24 @@ public static class FaceApiJsPipeline
         {
             scratch.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Writes each photo as raw HWC RGB bytes into <paramref name="folder"/>, so the JS side decodes nothing and both
+    /// sides see identical pixels; returns the <c>FILE:WIDTH:HEIGHT</c> arguments the reference scripts take.
+    /// </summary>
+    public static IReadOnlyList<string> WriteRawPhotos(string folder, IReadOnlyList<Image<Rgb24>> photos)
+    {
+        var specs = new List<string>();
+        foreach (var (photo, index) in photos.Select((p, i) => (p, i)))
+        {
+            var raw = Path.Combine(folder, $"{index}.rgb");
+            var bytes = new byte[photo.Width * photo.Height * 3];
+            photo.CopyPixelDataTo(bytes);
+            File.WriteAllBytes(raw, bytes);
+            specs.Add($"{raw}:{photo.Width}:{photo.Height}");
+        }
+        return specs;
     }
 
     private static void RunNode(string referenceDirectory, string faceApiModelDirectory, IEnumerable<string> args)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
+using PortraitBooth.ModelBuilder.FaceApi;
 using PortraitBooth.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -70,16 +71,7 @@ public sealed class AgeGenderParityTests(ConvertedFaceModels converted)
         try
         {
             var output = Path.Combine(scratch.FullName, "out.json");
-            var args = new List<string> { output };
-            foreach (var (photo, index) in photos.Select((p, i) => (p, i)))
-            {
-                var raw = Path.Combine(scratch.FullName, $"{index}.rgb");
-                var bytes = new byte[photo.Width * photo.Height * 3];
-                photo.CopyPixelDataTo(bytes);
-                File.WriteAllBytes(raw, bytes);
-                args.Add($"{raw}:{photo.Width}:{photo.Height}");
-            }
-            FaceApiReference.RunNode("agegender.js", [.. args]);
+            FaceApiReference.RunNode("agegender.js", [output, .. FaceApiJsPipeline.WriteRawPhotos(scratch.FullName, photos)]);
             using var json = JsonDocument.Parse(File.ReadAllText(output));
 
             var (faces, worstAge, worstGender) = (0, 0f, 0f);

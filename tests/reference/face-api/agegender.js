@@ -4,7 +4,7 @@
 // Usage: node agegender.js OUT.json IMAGE.rgb:WIDTH:HEIGHT ...   (IMAGE.rgb = HWC uint8)
 'use strict';
 const fs = require('fs');
-const { ready, loadNet } = require('./common');
+const { ready, loadNet, readRawImage } = require('./common');
 
 (async () => {
   const { tf, faceapi } = await ready();
@@ -15,15 +15,13 @@ const { ready, loadNet } = require('./common');
   const [out, ...inputs] = process.argv.slice(2);
   const results = [];
   for (const spec of inputs) {
-    const [file, width, height] = spec.split(':');
-    const pixels = new Uint8Array(fs.readFileSync(file));
-    const image = tf.tensor3d(pixels, [Number(height), Number(width), 3], 'int32');
+    const { file, width, height, image } = readRawImage(tf, spec);
     const faces = await faceapi.detectAllFaces(image, options).withFaceLandmarks().withAgeAndGender();
     image.dispose();
     results.push({
       file,
       faces: faces.map((f) => {
-        const crop = f.alignedRect.forSize(Number(width), Number(height)).box.clipAtImageBorders(Number(width), Number(height));
+        const crop = f.alignedRect.forSize(width, height).box.clipAtImageBorders(width, height);
         return {
           landmarks: f.landmarks.positions.map((p) => [p.x, p.y]),
           crop: [crop.x, crop.y, crop.width, crop.height],

@@ -39,4 +39,11 @@ async function writeFloat32(file, tensor) {
   fs.writeFileSync(file, Buffer.from(new Float32Array(values).buffer));
 }
 
-module.exports = { ready, loadNet, readFloat32, writeFloat32, modelDir };
+/** Reads a raw HWC uint8 image written by the .NET tests, given as FILE:WIDTH:HEIGHT; returns its tensor and size. */
+function readRawImage(tf, spec) {
+  const [file, width, height] = spec.split(':');
+  const pixels = new Uint8Array(fs.readFileSync(file));
+  return { file, width: Number(width), height: Number(height), image: tf.tensor3d(pixels, [Number(height), Number(width), 3], 'int32') };
+}
+
+module.exports = { ready, loadNet, readFloat32, writeFloat32, readRawImage, modelDir };

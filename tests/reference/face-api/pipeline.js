@@ -3,7 +3,7 @@
 // Usage: node pipeline.js OUT.json IMAGE.rgb:WIDTH:HEIGHT ...   (IMAGE.rgb = HWC uint8)
 'use strict';
 const fs = require('fs');
-const { ready, loadNet } = require('./common');
+const { ready, loadNet, readRawImage } = require('./common');
 
 (async () => {
   const { tf, faceapi } = await ready();
@@ -14,9 +14,7 @@ const { ready, loadNet } = require('./common');
   const [out, ...inputs] = process.argv.slice(2);
   const results = [];
   for (const spec of inputs) {
-    const [file, width, height] = spec.split(':');
-    const pixels = new Uint8Array(fs.readFileSync(file));
-    const image = tf.tensor3d(pixels, [Number(height), Number(width), 3], 'int32');
+    const { file, width, height, image } = readRawImage(tf, spec);
     const started = process.hrtime.bigint();
     const faces = await faceapi.detectAllFaces(image, options).withFaceLandmarks().withFaceDescriptors();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
