@@ -25,6 +25,7 @@ public static class PackContract
         var timestep = manifest.Models[PackModels.Unet].Inputs["timestep"];
         if (timestep.DType is not ("float32" or "float16" or "int64"))
             throw new PackException($"pack.json: the U-Net's timestep must be float32, float16 or int64, not {timestep.DType}");
+        PackShapes.CheckDTypes(manifest);
         if (manifest.Size.Multiple <= 0 || manifest.Size.Multiple % manifest.Latent.VaeScale != 0)
             throw new PackException($"pack.json: size.multiple {manifest.Size.Multiple} must be a positive multiple of latent.vae_scale {manifest.Latent.VaeScale}");
     }
