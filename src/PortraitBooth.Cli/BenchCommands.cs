@@ -112,6 +112,7 @@ public static class BenchCommands
                 Faces = [face],
                 Seed = 42,
                 Steps = stepCount,
+                Guidance = opened.Manifest.SamplingDefaults.Guidance,
                 Width = parse.GetValue(size),
                 Height = parse.GetValue(size),
                 Cfg = mode,

@@ -53,8 +53,8 @@ public static class EvalCommands
         var (multi, expression) = (Multi(), Expression());
         var limit = new Option<int?>("--limit") { Description = "Only the first N prompts." };
         var people = new Option<int?>("--people") { Description = "Only the first N people (in name order)." };
-        var steps = new Option<int>("--steps") { Description = "Denoising steps (1-150).", DefaultValueFactory = _ => 50 };
-        var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (0-30).", DefaultValueFactory = _ => 5f };
+        var steps = new Option<int?>("--steps") { Description = "Denoising steps (1-150; default: the pack's)." };
+        var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale (0-30; default: the pack's)." };
         var size = new Option<int?>("--size") { Description = "Image width and height (default: the pack's)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the first sample; sample k uses seed + k.", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "eval-out" };
@@ -66,8 +66,8 @@ public static class EvalCommands
         {
             if (parse.GetValue(limit) is < 1 || parse.GetValue(people) is < 1) throw new UsageException("--limit and --people must be at least 1");
             using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
-            var settings = new EvaluationSettings(parse.GetValue(steps), parse.GetValue(size) ?? opened.Manifest.Size.DefaultWidth,
-                parse.GetValue(size) ?? opened.Manifest.Size.DefaultHeight, parse.GetValue(guidance), parse.GetValue(seed),
+            var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(size), parse.GetValue(size));
+            var settings = new EvaluationSettings(chosen.Steps, chosen.Width, chosen.Height, chosen.Guidance, parse.GetValue(seed),
                 parse.GetValue(multi), parse.GetValue(expression), parse.GetValue(limit), parse.GetValue(people));
             RequestLimits.Check(new GenerationRequest { Prompt = "", Steps = settings.Steps, Guidance = settings.Guidance, Width = settings.Width, Height = settings.Height }, opened.Manifest);
             using var models = FaceModels.Open(ModelLocations.EnsureFaceModels());

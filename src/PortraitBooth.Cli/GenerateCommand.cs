@@ -17,8 +17,8 @@ public static class GenerateCommand
         var prompt = new Option<string>("--prompt") { Description = "The prompt; it names each person with an identity word such as 'man' or 'woman'.", Required = true };
         var pack = CommonOptions.Pack();
         var seed = new Option<ulong?>("--seed") { Description = "Noise seed (default: random, printed)." };
-        var steps = new Option<int>("--steps") { Description = "Denoising steps (1-150).", DefaultValueFactory = _ => 50 };
-        var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (0-30).", DefaultValueFactory = _ => 5f };
+        var steps = new Option<int?>("--steps") { Description = "Denoising steps (1-150; default: the pack's)." };
+        var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale (0-30; default: the pack's)." };
         var width = new Option<int?>("--width") { Description = "Image width (default: the pack's)." };
         var height = new Option<int?>("--height") { Description = "Image height (default: the pack's)." };
         var negative = new Option<string>("--negative") { Description = "Negative prompt.", DefaultValueFactory = _ => "" };
@@ -42,16 +42,17 @@ public static class GenerateCommand
             {
                 using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
                 var embeddings = EmbedFaces(opened, photos, facePaths);
+                var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(width), parse.GetValue(height));
                 var request = new GenerationRequest
                 {
                     Prompt = parse.GetValue(prompt)!,
                     Faces = embeddings,
                     NegativePrompt = parse.GetValue(negative)!,
                     Seed = parse.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, long.MaxValue),
-                    Steps = parse.GetValue(steps),
-                    Guidance = parse.GetValue(guidance),
-                    Width = parse.GetValue(width) ?? opened.Manifest.Size.DefaultWidth,
-                    Height = parse.GetValue(height) ?? opened.Manifest.Size.DefaultHeight,
+                    Steps = chosen.Steps,
+                    Guidance = chosen.Guidance,
+                    Width = chosen.Width,
+                    Height = chosen.Height,
                     Boxes = subjectBoxes,
                     Expressions = subjectExpressions,
                 };

@@ -41,6 +41,7 @@ public static class MultiBenchCommand
                 Faces = Enumerable.Repeat(face, subjects).ToList(),
                 Seed = 42,
                 Steps = stepCount,
+                Guidance = opened.Manifest.SamplingDefaults.Guidance,
                 Width = parse.GetValue(size),
                 Height = parse.GetValue(size),
                 BootstrapFraction = parse.GetValue(bootstrap),

@@ -41,7 +41,7 @@ public static class PackCommands
     private static Command VerifyCommand()
     {
         var directory = new Argument<string>("dir") { Description = "The pack folder (with pack.json)." };
-        var verify = new Command("verify", "Check a pack's manifest, file hashes and ONNX metadata, and run each graph once.")
+        var verify = new Command("verify", "Check a pack's manifest, file hashes, ONNX metadata and widths, run each graph once, show its defaults and model card.")
         {
             directory,
         };
@@ -54,9 +54,29 @@ public static class PackCommands
                 table.AddRow(result.Model, opened.Spec(result.Model).Path, $"{result.Elapsed.TotalMilliseconds:F1}",
                     Markup.Escape(string.Join(" ", result.OutputShapes.Select(o => $"{o.Key}[{string.Join(",", o.Value)}]"))));
             AnsiConsole.Write(table);
-            Console.WriteLine($"pack '{opened.Manifest.Name}' {opened.Manifest.Version} at {opened.Directory}: OK");
+            var manifest = opened.Manifest;
+            var defaults = manifest.SamplingDefaults;
+            Console.WriteLine($"defaults: {defaults.Steps} steps, guidance {defaults.Guidance}, {defaults.Width}x{defaults.Height}; VAE pixel range {manifest.PixelRange}");
+            foreach (var line in CardLines(manifest.Card)) Console.WriteLine(line);
+            Console.WriteLine($"pack '{manifest.Name}' {manifest.Version} at {opened.Directory}: OK");
             return 0;
         }));
         return verify;
+    }
+
+    private static IEnumerable<string> CardLines(ModelCard? card)
+    {
+        if (card is null)
+        {
+            yield return "model card: none (pack.json has no card)";
+            yield break;
+        }
+        yield return "model card:";
+        foreach (var (label, text) in new[]
+                 {
+                     ("description", card.Description), ("training data", card.TrainingData), ("licence", card.Licence),
+                     ("prompts", card.Prompts), ("readme", card.Readme),
+                 })
+            if (!string.IsNullOrWhiteSpace(text)) yield return $"  {label}: {text}";
     }
 }

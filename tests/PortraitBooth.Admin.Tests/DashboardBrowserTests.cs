@@ -142,6 +142,19 @@ public sealed class DashboardBrowserTests(HostFixture host, Chromium chromium) :
         Assert.Equal(50, quotas.GetProperty("images_per_day").GetInt32());
     }
 
+    [Fact]
+    public async Task The_packs_section_shows_each_packs_defaults_and_model_card()
+    {
+        var page = await SignedInPage();
+
+        var tiny = page.Locator("#packs tbody tr[data-id='tiny']");
+        await Expect(tiny).ToContainTextAsync("default");
+        await Expect(tiny).ToContainTextAsync("50 steps, guidance 5, 128×128");
+        await Expect(tiny).ToContainTextAsync("VAE pixels [-1, 1]");
+        await Expect(tiny).ToContainTextAsync("Training data: none: generated, untrained weights");
+        await Expect(tiny).ToContainTextAsync("Licence: PortraitBooth's own");
+    }
+
     /// <summary>Opens /admin, is sent to the login page, signs in with the admin key and lands on the dashboard.</summary>
     private async Task<IPage> SignedInPage()
     {

@@ -19,7 +19,7 @@ public sealed class SignInTests(HostFixture host) : IClassFixture<HostFixture>
         Assert.Equal(HttpStatusCode.Redirect, orleans.StatusCode);
         Assert.Equal("/admin/login", orleans.Headers.Location!.AbsolutePath);
 
-        foreach (var path in new[] { "/admin/api/overview", "/admin/api/tenants" })
+        foreach (var path in new[] { "/admin/api/overview", "/admin/api/tenants", "/admin/api/packs" })
             await ApiClient.ExpectProblem(await session.Client.GetAsync(path), HttpStatusCode.Unauthorized);
         await ApiClient.ExpectProblem(await session.Post("/admin/api/tenants/default/suspend", token: null), HttpStatusCode.Unauthorized);
 
@@ -52,6 +52,10 @@ public sealed class SignInTests(HostFixture host) : IClassFixture<HostFixture>
         var overview = await ApiClient.Expect(await session.Client.GetAsync("/admin/api/overview"), HttpStatusCode.OK);
         Assert.Contains(overview.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("tenant_id").GetString() == "default");
         Assert.Equal(60, overview.GetProperty("throughput").GetArrayLength());
+        var packs = await ApiClient.Expect(await session.Client.GetAsync("/admin/api/packs"), HttpStatusCode.OK);
+        var tiny = Assert.Single(packs.GetProperty("items").EnumerateArray());
+        Assert.Equal(50, tiny.GetProperty("defaults").GetProperty("steps").GetInt32());
+        Assert.Contains("untrained", tiny.GetProperty("card").GetProperty("training_data").GetString());
         using var orleans = await session.Client.GetAsync("/admin/orleans/");
         Assert.Equal(HttpStatusCode.OK, orleans.StatusCode);
         Assert.Contains("<title>Orleans Dashboard</title>", await orleans.Content.ReadAsStringAsync());

@@ -146,7 +146,8 @@ public sealed class WalkthroughTests(HostFixture host) : IClassFixture<HostFixtu
         var request = new GenerationRequest
         {
             Prompt = "a photo of a man", Faces = [face], Seed = 11,
-            Width = pack.Manifest.Size.DefaultWidth, Height = pack.Manifest.Size.DefaultHeight,
+            Steps = pack.Manifest.SamplingDefaults.Steps, Guidance = pack.Manifest.SamplingDefaults.Guidance,
+            Width = pack.Manifest.SamplingDefaults.Width, Height = pack.Manifest.SamplingDefaults.Height,
         };
         pipeline.Generate(request, cancellationToken: ct).Dispose();
         clock.Restart();

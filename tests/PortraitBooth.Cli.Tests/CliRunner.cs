@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using PortraitBooth.Testing;
 
 namespace PortraitBooth.Cli.Tests;
 
@@ -23,23 +23,8 @@ public static class CliRunner
 
     public static CliResult Run(string modelsDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Assembly);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["PORTRAITBOOTH_MODELS"] = modelsDirectory;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"portraitbooth {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+        var result = ChildProcess.Run("dotnet", [Assembly, .. args], Path.GetTempPath(), TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["PORTRAITBOOTH_MODELS"] = modelsDirectory });
+        return new CliResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using PortraitBooth.Inference.Images;
+using PortraitBooth.Testing;
 
 namespace PortraitBooth.Cli.Tests;
 
@@ -25,6 +27,23 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
         Assert.Matches(@"time \d+\.\d+ s", result.Stdout);
         using var image = ImageDecoding.LoadRgb(output);
         Assert.Equal((128, 128), (image.Width, image.Height));
+    }
+
+    [Fact]
+    public void Without_steps_guidance_or_size_generate_takes_the_packs_defaults()
+    {
+        var pack = GeneratedPacks.CopyFolder(fixture.TinyPack, fixture.NewPath("defaults-pack"));
+        GeneratedPacks.EditManifest(pack, json => json["defaults"] = new JsonObject { ["steps"] = 3, ["guidance"] = 2.5, ["width"] = 64, ["height"] = 96 });
+        var output = fixture.NewPath("defaults.png");
+
+        var result = fixture.Run("generate", "--pack", pack, "--prompt", "a lighthouse", "--seed", "3", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("seed 3, 3 steps, 64x96", result.Stdout);
+        using var image = ImageDecoding.LoadRgb(output);
+        Assert.Equal((64, 96), (image.Width, image.Height));
+        var overridden = fixture.Run("generate", "--pack", pack, "--prompt", "a lighthouse", "--steps", "2", "--width", "128", "--out", output);
+        Assert.Contains("2 steps, 128x96", overridden.Stdout);
     }
 
     [Fact]

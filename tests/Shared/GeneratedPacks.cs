@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.ModelBuilder;
 
@@ -55,16 +56,33 @@ public sealed class GeneratedPacks : IDisposable
     }
 
     /// <summary>A private copy of a pack that a test may damage.</summary>
-    public string CopyOf(GeneratedPack pack)
+    public string CopyOf(GeneratedPack pack) => CopyFolder(pack.Folder, NewFolder("copy"));
+
+    public static string CopyFolder(string source, string target)
     {
-        var copy = NewFolder("copy");
-        foreach (var file in Directory.EnumerateFiles(pack.Folder, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(copy, Path.GetRelativePath(pack.Folder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
         }
+        return target;
+    }
+
+    /// <summary>A private copy of <paramref name="pack"/> whose pack.json <paramref name="edit"/> changed; the graphs and their hashes stay.</summary>
+    public string CopyWithManifest(GeneratedPack pack, Action<JsonNode> edit)
+    {
+        var copy = CopyOf(pack);
+        EditManifest(copy, edit);
         return copy;
+    }
+
+    public static void EditManifest(string folder, Action<JsonNode> edit)
+    {
+        var path = Path.Combine(folder, PackManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
     }
 
     public void Dispose() => _root.Delete(recursive: true);

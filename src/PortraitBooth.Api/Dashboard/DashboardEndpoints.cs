@@ -13,7 +13,8 @@ namespace PortraitBooth.Api.Dashboard;
 
 /// <summary>
 /// <c>/admin</c>: the login page and sign-in, the dashboard page and its assets, its JSON under <c>/admin/api</c>
-/// (overview polled by the page, gallery images, job cancel, and the admin API's tenant handlers), and the Orleans
+/// (overview polled by the page, the installed packs with their model cards, gallery images, job cancel, and the admin
+/// API's tenant handlers), and the Orleans
 /// Dashboard under <c>/admin/orleans</c>, all behind the same sign-in (<see cref="DashboardSignIn"/>).
 /// </summary>
 public static class DashboardEndpoints
@@ -36,6 +37,7 @@ public static class DashboardEndpoints
 
         var api = signedIn.MapGroup("/api");
         api.MapGet("/overview", Overview);
+        api.MapGet("/packs", (PackRegistry packs) => TypedResults.Ok(PackEndpoints.List(packs)));
         api.MapGet("/jobs/{id}/images/{n:int}", Image);
         api.MapPost("/jobs/{id}/cancel", Cancel);
         api.MapGroup("/tenants").MapTenantAdministration(namePrefix: "Dashboard");

@@ -20,6 +20,8 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
         if (string.IsNullOrWhiteSpace(body.Prompt)) throw new InvalidRequestException("prompt is required");
         var identities = body.Identities ?? [];
         if (identities.Any(string.IsNullOrWhiteSpace)) throw new InvalidRequestException("identities must not contain empty ids");
+        // What the body leaves out comes from the pack's defaults, here: the job records them for the worker.
+        var chosen = manifest.SamplingDefaults.Fill(body.Steps, body.Guidance, body.Width, body.Height);
 
         var request = new GenerationRequest
         {
@@ -27,10 +29,10 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
             NegativePrompt = body.NegativePrompt ?? "",
             // Only the number of faces is checked here; each φ is read from its identity grain by the worker.
             Faces = identities.Select(_ => Array.Empty<float>()).ToList(),
-            Steps = body.Steps ?? 50,
-            Guidance = body.Guidance ?? 5f,
-            Width = body.Width ?? manifest.Size.DefaultWidth,
-            Height = body.Height ?? manifest.Size.DefaultHeight,
+            Steps = chosen.Steps,
+            Guidance = chosen.Guidance,
+            Width = chosen.Width,
+            Height = chosen.Height,
             Boxes = body.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
             Expressions = body.Expressions,
         };

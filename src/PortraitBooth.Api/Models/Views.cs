@@ -4,14 +4,21 @@ namespace PortraitBooth.Api.Models;
 
 // What the API answers, in snake_case JSON. Grain DTOs never leave the process as they are.
 
+/// <param name="DefaultWidth">The width of a request that names none (as in <paramref name="Defaults"/>); likewise the height.</param>
+/// <param name="Defaults">Steps, guidance and size of a request that names none.</param>
+/// <param name="PixelRange">[lo, hi] of the pack's VAE images.</param>
+/// <param name="Card">The model card; null when pack.json has none.</param>
 public sealed record PackView(string Name, string Version, bool IsDefault, int DefaultWidth, int DefaultHeight, int SizeMultiple,
-    int MinSize, int MaxSize, IReadOnlyList<string> IdentityWords, IReadOnlyList<string> ExpressionWords, string FaceEncoder)
+    int MinSize, int MaxSize, IReadOnlyList<string> IdentityWords, IReadOnlyList<string> ExpressionWords, string FaceEncoder,
+    PackDefaults Defaults, float[] PixelRange, ModelCard? Card)
 {
     public static PackView From(InstalledPack pack, bool isDefault)
     {
         var m = pack.Manifest;
-        return new PackView(pack.Name, m.Version, isDefault, m.Size.DefaultWidth, m.Size.DefaultHeight, m.Size.Multiple,
-            m.Size.Min, m.Size.Max, m.IdentityWords, m.ExpressionWords, pack.FaceEncoderId);
+        var defaults = m.SamplingDefaults;
+        return new PackView(pack.Name, m.Version, isDefault, defaults.Width, defaults.Height, m.Size.Multiple,
+            m.Size.Min, m.Size.Max, m.IdentityWords, m.ExpressionWords, pack.FaceEncoderId,
+            defaults, [m.PixelRange.Low, m.PixelRange.High], m.Card);
     }
 }
 

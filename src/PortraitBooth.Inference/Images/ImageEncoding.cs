@@ -24,16 +24,14 @@ public static class ImageEncoding
         image.Save(path, encoder);
     }
 
-    /// <summary>A [3,H,W] planar tensor in [-1,1] (the VAE's output range) to RGB pixels.</summary>
-    public static Image<Rgb24> FromPlanar(ReadOnlySpan<float> chw, int width, int height)
+    /// <summary>A [3,H,W] planar tensor with values in <paramref name="range"/> (the VAE decoder's) to RGB pixels.</summary>
+    public static Image<Rgb24> FromPlanar(ReadOnlySpan<float> chw, int width, int height, PixelRange range)
     {
         var plane = width * height;
         if (chw.Length < 3 * plane) throw new ArgumentException("tensor is smaller than 3 x width x height");
         var pixels = new Rgb24[plane];
         for (var i = 0; i < plane; i++)
-            pixels[i] = new Rgb24(ToByte(chw[i]), ToByte(chw[plane + i]), ToByte(chw[2 * plane + i]));
+            pixels[i] = new Rgb24(range.ToByte(chw[i]), range.ToByte(chw[plane + i]), range.ToByte(chw[2 * plane + i]));
         return Image.LoadPixelData<Rgb24>(pixels, width, height);
     }
-
-    private static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round((value + 1f) * 127.5f), 0f, 255f);
 }

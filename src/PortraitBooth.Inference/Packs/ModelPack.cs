@@ -4,7 +4,8 @@ namespace PortraitBooth.Inference.Packs;
 
 /// <summary>
 /// An opened, verified model pack: its manifest and one ONNX Runtime session per model, created once and reused.
-/// Opening checks the file list and hashes, then every session's inputs and outputs against the manifest.
+/// Opening checks the file list and hashes, then every session's inputs and outputs against the manifest, and the
+/// manifest's widths against the graphs' axes (<see cref="PackShapes"/>).
 /// </summary>
 public sealed class ModelPack : IDisposable
 {
@@ -44,6 +45,7 @@ public sealed class ModelPack : IDisposable
                 sessions[model] = session;
                 PackContract.CheckSession(spec, session);
             }
+            PackShapes.CheckAxes(manifest, model => sessions[model]);
             return new ModelPack(directory, manifest, sessions);
         }
         catch

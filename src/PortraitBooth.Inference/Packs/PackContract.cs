@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Inference.Packs;
 
@@ -25,8 +26,39 @@ public static class PackContract
         var timestep = manifest.Models[PackModels.Unet].Inputs["timestep"];
         if (timestep.DType is not ("float32" or "float16" or "int64"))
             throw new PackException($"pack.json: the U-Net's timestep must be float32, float16 or int64, not {timestep.DType}");
+        PackShapes.CheckDTypes(manifest);
         if (manifest.Size.Multiple <= 0 || manifest.Size.Multiple % manifest.Latent.VaeScale != 0)
             throw new PackException($"pack.json: size.multiple {manifest.Size.Multiple} must be a positive multiple of latent.vae_scale {manifest.Latent.VaeScale}");
+        CheckPixelRange(manifest.Vae);
+        CheckDefaults(manifest);
+        if (manifest.Card?.Readme is { } readme && !manifest.Files.ContainsKey(readme))
+            throw new PackException($"pack.json: card.readme '{readme}' is not in its file list");
+    }
+
+    private static void CheckPixelRange(VaeSpec? vae)
+    {
+        if (vae?.PixelRange is not { } range) return;
+        if (range is not [var low, var high] || !double.IsFinite(low) || !double.IsFinite(high))
+            throw new PackException($"pack.json: vae.pixel_range must be two finite numbers [lo, hi], got [{string.Join(", ", range.Select(Number))}]");
+        if (low >= high)
+            throw new PackException($"pack.json: vae.pixel_range [{Number(low)}, {Number(high)}] must have lo < hi");
+    }
+
+    private static string Number(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The resolved defaults (pack.json's, else the global ones and size.default_*) obey the request limits.</summary>
+    private static void CheckDefaults(PackManifest manifest)
+    {
+        var defaults = manifest.SamplingDefaults;
+        try
+        {
+            RequestLimits.CheckSampling(defaults.Steps, defaults.Guidance, defaults.Width, defaults.Height, manifest.Size);
+        }
+        catch (InvalidRequestException e)
+        {
+            var section = manifest.Defaults is null ? "size.default_*" : "defaults";
+            throw new PackException($"pack.json: {section}: the default {e.Message}", e);
+        }
     }
 
     public static void CheckSession(ModelSpec spec, InferenceSession session)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PortraitBooth.Inference.Images;
 
 namespace PortraitBooth.Inference.Packs;
 
@@ -29,6 +30,23 @@ public sealed record PackManifest
     public required IReadOnlyDictionary<string, ModelSpec> Models { get; init; }
     /// <summary>Every file of the pack (relative path, '/' separated) with its lower-case hex sha256.</summary>
     public required IReadOnlyDictionary<string, string> Files { get; init; }
+    /// <summary>Optional: the VAE's pixel range; absent means SD's [−1, 1].</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VaeSpec? Vae { get; init; }
+    /// <summary>Optional: steps, guidance and size when a request names none; absent fields keep the global ones.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DefaultsSpec? Defaults { get; init; }
+    /// <summary>Optional: the model card (what the pack is, what it was trained on, its licence).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModelCard? Card { get; init; }
+
+    /// <summary>The range of the VAE decoder's output and the encoder's input: <c>vae.pixel_range</c>, else [−1, 1].</summary>
+    [JsonIgnore]
+    public PixelRange PixelRange => Vae?.PixelRange is [var low, var high] ? new PixelRange((float)low, (float)high) : PixelRange.Symmetric;
+
+    /// <inheritdoc cref="PackDefaults.Of"/>
+    [JsonIgnore]
+    public PackDefaults SamplingDefaults => PackDefaults.Of(this);
 
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -73,6 +91,17 @@ public static class PackModels
 /// <param name="ScalingFactor">VAE scaling factor (0.18215 for SD 1.5).</param>
 /// <param name="VaeScale">Image pixels per latent pixel along each axis (8 for SD 1.5).</param>
 public sealed record LatentSpec(int Channels, double ScalingFactor, int VaeScale);
+
+/// <param name="PixelRange">[lo, hi] of the decoder's output and the encoder's input: [0, 1] for TAEF2, [−1, 1] for SD.</param>
+public sealed record VaeSpec(IReadOnlyList<double>? PixelRange);
+
+/// <summary>The <c>defaults</c> section: each field optional (see <see cref="PackDefaults"/>).</summary>
+public sealed record DefaultsSpec(int? Steps, float? Guidance, int? Width, int? Height);
+
+/// <summary>The <c>card</c> section, shown by <c>/v1/packs</c>, <c>pack verify</c> and the dashboard.</summary>
+/// <param name="Prompts">What prompts the pack understands and what it does not.</param>
+/// <param name="Readme">A longer description: a file of the pack (relative path, in <see cref="PackManifest.Files"/>).</param>
+public sealed record ModelCard(string? Description, string? TrainingData, string? Licence, string? Prompts, string? Readme);
 
 /// <param name="Multiple">Width and height must be multiples of this (64 for traced SD-1.5 U-Nets, 8 for dynamic ones).</param>
 public sealed record ImageSizeSpec(int DefaultWidth, int DefaultHeight, int Multiple, int Min, int Max);

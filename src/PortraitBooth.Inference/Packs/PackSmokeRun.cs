@@ -20,15 +20,19 @@ public static class PackSmokeRun
         return PackModels.All.Select(model => RunOne(pack, model, bindings)).ToList();
     }
 
-    public static Dictionary<string, long> Bindings(PackManifest manifest) => new()
+    public static Dictionary<string, long> Bindings(PackManifest manifest)
     {
-        ["B"] = 1,
-        ["N"] = 1,
-        ["H"] = manifest.Size.DefaultHeight,
-        ["W"] = manifest.Size.DefaultWidth,
-        ["h"] = manifest.Size.DefaultHeight / manifest.Latent.VaeScale,
-        ["w"] = manifest.Size.DefaultWidth / manifest.Latent.VaeScale,
-    };
+        var (width, height) = (manifest.SamplingDefaults.Width, manifest.SamplingDefaults.Height);
+        return new()
+        {
+            ["B"] = 1,
+            ["N"] = 1,
+            ["H"] = height,
+            ["W"] = width,
+            ["h"] = height / manifest.Latent.VaeScale,
+            ["w"] = width / manifest.Latent.VaeScale,
+        };
+    }
 
     public static long[] Resolve(TensorSpec spec, IReadOnlyDictionary<string, long> bindings) =>
         spec.Shape.Select(d => d.Size is { } size ? size

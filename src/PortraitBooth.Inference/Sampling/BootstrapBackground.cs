@@ -6,8 +6,8 @@ namespace PortraitBooth.Inference.Sampling;
 
 /// <summary>
 /// MultiDiffusion's bootstrapping: outside its mask a subject region sees a constant-colour image (one random
-/// colour per subject, encoded once by the pack's VAE encoder) noised afresh to the step's σ, so that the subject
-/// is drawn inside its box. Colours and noise come from the request's seed, so results stay reproducible.
+/// colour per subject in the pack's pixel range, encoded once by the pack's VAE encoder) noised afresh to the step's
+/// σ, so that the subject is drawn inside its box. Colours and noise come from the request's seed, so results stay reproducible.
 /// </summary>
 internal sealed class BootstrapBackground
 {
@@ -45,7 +45,7 @@ internal sealed class BootstrapBackground
         var latents = new float[subjects][];
         for (var k = 0; k < subjects; k++)
         {
-            for (var c = 0; c < 3; c++) image.Floats.Slice(c * side * side, side * side).Fill((float)(2 * random.NextUniform() - 1));
+            for (var c = 0; c < 3; c++) image.Floats.Slice(c * side * side, side * side).Fill(manifest.PixelRange.FromUnit(random.NextUniform()));
             OnnxRun.Run(pack.Session(PackModels.VaeEncoder), [(input.Name, image)], [(output.Name, latent)], timer);
             latents[k] = new float[channels * pixels];
             for (var c = 0; c < channels; c++)

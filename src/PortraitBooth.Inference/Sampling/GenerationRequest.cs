@@ -20,8 +20,10 @@ public sealed record GenerationRequest
     public IReadOnlyList<string?>? Expressions { get; init; }
     public string NegativePrompt { get; init; } = "";
     public ulong Seed { get; init; }
-    public int Steps { get; init; } = 50;
-    public float Guidance { get; init; } = 5f;
+    /// <summary>Denoising steps; a caller whose user named none takes the pack's (<see cref="PackDefaults"/>).</summary>
+    public required int Steps { get; init; }
+    /// <summary>Classifier-free guidance scale; as for <see cref="Steps"/>, the pack's when the user named none.</summary>
+    public required float Guidance { get; init; }
     public required int Width { get; init; }
     public required int Height { get; init; }
     /// <summary>

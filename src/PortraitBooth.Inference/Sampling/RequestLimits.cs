@@ -14,12 +14,7 @@ public static class RequestLimits
     /// <summary>Everything that needs no tokenizer: steps, guidance, size, subjects, boxes, expressions.</summary>
     public static void Check(GenerationRequest request, PackManifest manifest, int maxSubjects = DefaultMaxSubjects)
     {
-        if (request.Steps is < MinSteps or > MaxSteps)
-            throw new InvalidRequestException($"steps must be between {MinSteps} and {MaxSteps}, got {request.Steps}");
-        if (!float.IsFinite(request.Guidance) || request.Guidance < MinGuidance || request.Guidance > MaxGuidance)
-            throw new InvalidRequestException($"guidance must be between {MinGuidance} and {MaxGuidance}, got {request.Guidance}");
-        CheckSize("width", request.Width, manifest.Size);
-        CheckSize("height", request.Height, manifest.Size);
+        CheckSampling(request.Steps, request.Guidance, request.Width, request.Height, manifest.Size);
         if (!double.IsFinite(request.BootstrapFraction) || request.BootstrapFraction is < 0 or > 1)
             throw new InvalidRequestException($"bootstrap fraction must be between 0 and 1, got {request.BootstrapFraction}");
         SubjectLayout.Check(request, manifest.Latent.VaeScale, maxSubjects);
@@ -38,6 +33,17 @@ public static class RequestLimits
         ConditioningBuilder.CheckIdentityCount(tokens, request.Faces.Count);
         tokenizer.Tokenize(request.NegativePrompt);
         return tokens;
+    }
+
+    /// <summary>Steps, guidance and size: of a request, and of a pack's own defaults (checked when pack.json is read).</summary>
+    public static void CheckSampling(int steps, float guidance, int width, int height, ImageSizeSpec size)
+    {
+        if (steps is < MinSteps or > MaxSteps)
+            throw new InvalidRequestException($"steps must be between {MinSteps} and {MaxSteps}, got {steps}");
+        if (!float.IsFinite(guidance) || guidance < MinGuidance || guidance > MaxGuidance)
+            throw new InvalidRequestException($"guidance must be between {MinGuidance} and {MaxGuidance}, got {guidance}");
+        CheckSize("width", width, size);
+        CheckSize("height", height, size);
     }
 
     private static void CheckSize(string name, int value, ImageSizeSpec size)

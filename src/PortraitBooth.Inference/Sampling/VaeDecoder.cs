@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Inference.Sampling;
 
-/// <summary>Latent → pixels: undo the VAE scaling factor, run the decoder, map [-1,1] to RGB.</summary>
+/// <summary>Latent → pixels: undo the VAE scaling factor, run the decoder, map the pack's pixel range to RGB.</summary>
 internal sealed class VaeDecoder(ModelPack pack)
 {
     public Image<Rgb24> Decode(ReadOnlySpan<float> latent, int latentHeight, int latentWidth, OnnxTimer? timer)
@@ -21,6 +21,6 @@ internal sealed class VaeDecoder(ModelPack pack)
         var destination = latentBuffer.Floats;
         for (var i = 0; i < latent.Length; i++) destination[i] = latent[i] * inverse;
         OnnxRun.Run(pack.Session(PackModels.VaeDecoder), [(input.Name, latentBuffer)], [(output.Name, pixels)], timer);
-        return ImageEncoding.FromPlanar(pixels.Floats, width, height);
+        return ImageEncoding.FromPlanar(pixels.Floats, width, height, manifest.PixelRange);
     }
 }

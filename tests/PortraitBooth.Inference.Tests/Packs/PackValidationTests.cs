@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.Testing;
 
@@ -21,7 +20,7 @@ public sealed class PackValidationTests(GeneratedPacks packs)
     public void A_declared_shape_that_differs_from_the_graph_is_refused_naming_file_tensor_and_both_shapes()
     {
         var copy = packs.CopyOf(packs.Tiny);
-        EditManifest(copy, json => json["models"]!["unet"]!["inputs"]!["sample"]!["shape"]![1] = 3);
+        GeneratedPacks.EditManifest(copy, json => json["models"]!["unet"]!["inputs"]!["sample"]!["shape"]![1] = 3);
 
         var error = Assert.Throws<PackException>(() => ModelPack.Open(copy));
         Assert.Contains("unet/model.onnx", error.Message);
@@ -35,7 +34,7 @@ public sealed class PackValidationTests(GeneratedPacks packs)
     public void A_declared_dtype_that_differs_from_the_graph_is_refused()
     {
         var copy = packs.CopyOf(packs.Tiny);
-        EditManifest(copy, json => json["models"]!["stea"]!["outputs"]!["fused"]!["dtype"] = "float16");
+        GeneratedPacks.EditManifest(copy, json => json["models"]!["stea"]!["outputs"]!["fused"]!["dtype"] = "float16");
 
         var error = Assert.Throws<PackException>(() => ModelPack.Open(copy));
         Assert.Contains("stea/model.onnx", error.Message);
@@ -46,7 +45,7 @@ public sealed class PackValidationTests(GeneratedPacks packs)
     public void A_tensor_name_missing_from_the_graph_is_refused_with_the_names_the_graph_has()
     {
         var copy = packs.CopyOf(packs.Tiny);
-        EditManifest(copy, json => json["models"]!["text_encoder"]!["inputs"]!["input_ids"]!["name"] = "tokens");
+        GeneratedPacks.EditManifest(copy, json => json["models"]!["text_encoder"]!["inputs"]!["input_ids"]!["name"] = "tokens");
 
         var error = Assert.Throws<PackException>(() => ModelPack.Open(copy));
         Assert.Contains("text_encoder/model.onnx", error.Message);
@@ -96,13 +95,5 @@ public sealed class PackValidationTests(GeneratedPacks packs)
         PackContract.CheckManifest(changed);
         var wrong = changed with { Models = new Dictionary<string, ModelSpec>(manifest.Models) { [PackModels.Unet] = unet with { Inputs = new Dictionary<string, TensorSpec>(inputs) { ["timestep"] = new("timestep", "int32", [1]) } } } };
         Assert.Contains("timestep must be float32, float16 or int64", Assert.Throws<PackException>(() => PackContract.CheckManifest(wrong)).Message);
-    }
-
-    private static void EditManifest(string folder, Action<JsonNode> edit)
-    {
-        var path = Path.Combine(folder, PackManifest.FileName);
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        edit(json);
-        File.WriteAllText(path, json.ToJsonString());
     }
 }

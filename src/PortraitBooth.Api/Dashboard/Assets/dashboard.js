@@ -1,5 +1,6 @@
-// The admin dashboard: polls /admin/api/overview every 2 s and redraws what changed; actions go to /admin/api with
-// the page's antiforgery token. Rows are keyed (data-id) and kept while unchanged or while their editor is open.
+// The admin dashboard: polls /admin/api/overview every 2 s and redraws what changed, reads the packs once; actions go
+// to /admin/api with the page's antiforgery token. Rows are keyed (data-id) and kept while unchanged or while their
+// editor is open.
 "use strict";
 const token = document.querySelector('meta[name="antiforgery"]').content;
 const PollMs = 2000;
@@ -162,6 +163,31 @@ function renderGallery(tenants) {
   if (tenants.length === 0) gallery.append(el("p", { class: "muted" }, "no outputs yet"));
 }
 
+function packRow(p) {
+  const d = p.defaults;
+  const card = p.card;
+  const line = (label, text) => text ? el("div", {}, el("b", {}, label + ": "), text) : "";
+  return el("tr", {},
+    el("td", {}, el("b", {}, p.name), " ", p.version, p.is_default ? el("span", { class: "badge ok" }, "default") : "",
+      el("div", { class: "muted" }, `VAE pixels [${p.pixel_range.join(", ")}]`)),
+    el("td", {}, `${d.steps} steps, guidance ${d.guidance}, ${d.width}×${d.height}`),
+    el("td", {}, `${p.min_size}–${p.max_size}, multiple of ${p.size_multiple}`),
+    el("td", { class: "card-text" }, card
+      ? [line("About", card.description), line("Training data", card.training_data), line("Licence", card.licence),
+         line("Prompts", card.prompts), line("Readme", card.readme)]
+      : el("span", { class: "muted" }, "no model card")));
+}
+
+/** Packs are fixed for the host's life: read once when the page opens. */
+async function loadPacks() {
+  try {
+    const list = await call("GET", "/admin/api/packs");
+    syncRows(document.querySelector("#packs tbody"), list.items, p => p.name, packRow);
+  } catch (error) {
+    say("packs: " + error.message, true);
+  }
+}
+
 async function refresh() {
   try {
     const o = await call("GET", "/admin/api/overview");
@@ -183,4 +209,5 @@ document.getElementById("logout").addEventListener("click", async () => {
 });
 
 refresh();
+loadPacks();
 setInterval(refresh, PollMs);
