@@ -17,6 +17,9 @@ public sealed class PortraitBoothApiOptions
     /// <summary>The most pixels an upload may declare in its header (checked before decoding).</summary>
     public long MaxUploadPixels { get; set; } = 40_000_000;
 
+    /// <summary>The most image memory one upload may hold at once while it is decoded, scaled and analysed (320 MB).</summary>
+    public long MaxUploadMemoryBytes { get; set; } = Inference.Images.ImageDecodingLimits.DefaultMaxMemoryBytes;
+
     /// <summary>
     /// How long the events stream waits for a pushed event before it re-reads the job grain: a safety net for an
     /// event lost on the way (pub/sub delivers at most once), not the way progress normally arrives.

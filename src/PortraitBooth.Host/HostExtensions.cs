@@ -24,6 +24,7 @@ public static class HostExtensions
     /// </summary>
     public static WebApplicationBuilder AddPortraitBoothHost(this WebApplicationBuilder builder)
     {
+        builder.UseDefaultUnlessConfigured();
         var section = builder.Configuration.GetSection(PortraitBoothApiOptions.Section);
         var generatedAdminKey = string.IsNullOrEmpty(section["AdminKey"]);
         if (generatedAdminKey) section["AdminKey"] = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

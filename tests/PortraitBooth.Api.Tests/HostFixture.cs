@@ -32,6 +32,9 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
     public string FaceModels => faceModels.Directory;
     public WebApplication App => _app!;
 
+    /// <summary>The <c>--urls</c> the host is started with; null starts it with none (the host's own default applies).</summary>
+    protected virtual string? Urls => "http://127.0.0.1:0";
+
     /// <summary>Command-line settings after the defaults (a later one wins).</summary>
     protected virtual IEnumerable<string> Settings => [];
 
@@ -42,7 +45,6 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
     {
         string[] args =
         [
-            "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Orleans=Error",
             $"--PortraitBooth:AdminKey={AdminKey}",
@@ -52,7 +54,8 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
             $"--PortraitBooth:Silo:GatewayPort={FreePort()}",
             $"--PortraitBooth:Silo:ClusterId=test-{Guid.NewGuid():N}",
         ];
-        _app = PortraitBoothHost.Build([.. args, .. Settings], Configure);
+        string[] urls = Urls is { } given ? [$"--urls={given}"] : [];
+        _app = PortraitBoothHost.Build([.. urls, .. args, .. Settings], Configure);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
@@ -91,7 +94,7 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
         return (body.GetProperty("tenant_id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

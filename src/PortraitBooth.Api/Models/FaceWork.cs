@@ -36,7 +36,10 @@ public sealed class FaceWork(PackRegistry packs, IOptions<PortraitBoothApiOption
     private AnalyzedUpload AnalyzeNow(byte[] bytes, string name)
     {
         var settings = options.Value;
-        var limits = ImageDecodingLimits.Default with { MaxBytes = settings.MaxUploadBytes, MaxPixels = settings.MaxUploadPixels };
+        var limits = ImageDecodingLimits.Default with
+        {
+            MaxBytes = settings.MaxUploadBytes, MaxPixels = settings.MaxUploadPixels, MaxMemoryBytes = settings.MaxUploadMemoryBytes,
+        };
         using var photo = ImageDecoding.DecodeRgb(bytes, name, limits);
         var longest = Math.Max(photo.Width, photo.Height);
         if (longest > settings.MaxPhotoSide)

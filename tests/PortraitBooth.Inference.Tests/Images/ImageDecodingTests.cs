@@ -2,6 +2,7 @@ using PortraitBooth.Inference.Images;
 using PortraitBooth.Inference.Randomness;
 using PortraitBooth.Testing;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -45,6 +46,48 @@ public sealed class ImageDecodingTests
         var error = Assert.Throws<InvalidImageException>(() => ImageDecoding.DecodeRgb(bytes, "big.png", limits));
         Assert.Contains("3000x2000", error.Message);
         Assert.Contains("5000000 pixels", error.Message);
+    }
+
+    [Fact]
+    public void Only_the_first_frame_of_an_animated_gif_is_decoded_and_its_buffers_count_against_the_budget()
+    {
+        var gif = GifBomb.Create(4000, 4000, frames: 20);
+        using var image = ImageDecoding.DecodeRgb(gif, "bomb.gif");
+        Assert.Equal((4000, 4000, 1), (image.Width, image.Height, image.Frames.Count));
+        Assert.Equal(new Rgb24(0x80, 0x70, 0x60), image[3999, 3999]);
+        // One frame of RGB (48 MB) and the decoder's index buffer of one frame (16 MB), not 20 frames.
+        var budget = Assert.IsType<ImageMemoryBudget>(image.GetConfiguration().MemoryAllocator);
+        Assert.InRange(budget.Peak, 4000L * 4000 * 3, 4000L * 4000 * 5);
+    }
+
+    [Fact]
+    public void A_gif_frame_larger_than_its_screen_is_refused_before_decoding()
+    {
+        var gif = GifBomb.Create(100, 100, frames: 1, frameWidth: 30000, frameHeight: 30000);
+        var error = Assert.Throws<InvalidImageException>(() => ImageDecoding.DecodeRgb(gif, "frame.gif"));
+        Assert.Contains("first frame of 30000x30000", error.Message);
+    }
+
+    [Fact]
+    public void An_image_that_needs_more_memory_than_the_budget_is_refused_with_the_budget_named()
+    {
+        using var photo = new Image<Rgb24>(2000, 2000);
+        var bytes = Encode(photo, new PngEncoder());
+        var error = Assert.Throws<InvalidImageException>(() =>
+            ImageDecoding.DecodeRgb(bytes, "big.png", new ImageDecodingLimits(MaxMemoryBytes: 8L * 1024 * 1024)));
+        Assert.Contains("needs more than 8 MB", error.Message);
+        Assert.IsType<ImageMemoryBudgetExceededException>(error.InnerException?.InnerException ?? error.InnerException);
+    }
+
+    [Fact]
+    public void Decoder_failures_answer_our_message_and_keep_the_decoders_own_for_the_log()
+    {
+        var jpeg = File.ReadAllBytes(FaceApiReference.SamplePhoto(1));
+        var truncated = jpeg[..(jpeg.Length / 50)];
+        var error = Assert.Throws<InvalidImageException>(() => ImageDecoding.DecodeRgb(truncated, "cut.jpg"));
+        Assert.Equal("'cut.jpg' is not a readable image: its data is corrupt, truncated or uses an unsupported variant", error.Message);
+        Assert.NotNull(error.InnerException);
+        Assert.DoesNotContain(error.InnerException.Message, error.Message);
     }
 
     [Theory]
