@@ -43,7 +43,10 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
 
         var items = EvaluationManifest.Read(Path.Combine(output, "identity"));
         Assert.Equal(6, items.Count);
-        Assert.Equal(["angelina_jolie/1.jpg", "george_clooney/1.jpg"], items.Take(2).Select(i => Assert.Single(i.References)));
+        // Scored against each person's second photo: the first conditioned generation.
+        Assert.Equal(["angelina_jolie/2.jpg", "george_clooney/2.jpg"], items.Take(2).Select(i => Assert.Single(i.References)));
+        Assert.All(table.Values, row => Assert.InRange(Number(row["face found"]), 0, 1));
+        Assert.Contains("scored against a held-back photo of each person", File.ReadAllText(Path.Combine(output, "report.md")));
         Assert.Equal(File.ReadAllText(Path.Combine(output, "identity", "images.tsv")), File.ReadAllText(Path.Combine(output, "baseline", "images.tsv")));
         foreach (var item in items)
         {
@@ -76,10 +79,43 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
         Assert.Contains("a painting of a woman and a man together", result.Stderr);
         Assert.Contains("a painting of a man and a woman together", result.Stderr);
         var items = EvaluationManifest.Read(Path.Combine(output, "identity"));
-        Assert.Equal([["angelina_jolie/1.jpg", "george_clooney/1.jpg"], ["george_clooney/1.jpg", "angelina_jolie/1.jpg"]], items.Select(i => i.References));
+        Assert.Equal([["angelina_jolie/2.jpg", "george_clooney/2.jpg"], ["george_clooney/2.jpg", "angelina_jolie/2.jpg"]], items.Select(i => i.References));
         var overall = Table(File.ReadAllText(Path.Combine(output, "report.md")))["overall"];
         Assert.InRange(Number(overall["identity (min matched)"]), -1, 1);
         AssertSheet(output, columns: 4, rows: 2);
+    }
+
+    [Fact]
+    public void Eval_run_with_seeds_makes_that_many_samples_per_prompt_and_person_and_counts_faces_found()
+    {
+        var identities = SharedData.Require("data", "identities");
+        var output = fixture.NewPath("eval-seeds");
+        var result = fixture.Run("eval", "run", "--identities", identities, "--prompts", PortraitPrompts(limit: 1),
+            "--people", "2", "--seeds", "3", "--steps", "2", "--seed", "10", "--out", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var items = EvaluationManifest.Read(Path.Combine(output, "identity"));
+        Assert.Equal(6, items.Count);
+        Assert.Equal(["angelina_jolie/2.jpg", "angelina_jolie/2.jpg", "angelina_jolie/2.jpg", "george_clooney/2.jpg", "george_clooney/2.jpg", "george_clooney/2.jpg"],
+            items.Select(i => Assert.Single(i.References)));
+        // Each seed draws its own picture of the same prompt and person.
+        var firstPerson = items.Take(3).Select(i => Convert.ToHexString(File.ReadAllBytes(Path.Combine(output, "identity", i.Image)))).ToList();
+        Assert.Equal(3, firstPerson.Distinct().Count());
+        var report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("3 seed(s) per prompt and subject, seeds 10…15", report);
+
+        // The face-found cell is the share of written images in which the analyzer finds a face.
+        using var models = FaceModels.Open(fixture.FaceModels);
+        var analyzer = new FaceAnalyzer(models);
+        foreach (var (column, folder) in new[] { ("face found", "identity"), ("baseline face found", "baseline") })
+        {
+            var found = items.Average(i =>
+            {
+                using var image = ImageDecoding.LoadRgb(Path.Combine(output, folder, i.Image));
+                return analyzer.Analyze(image, withExpressions: false).Count > 0 ? 1.0 : 0.0;
+            });
+            Assert.Equal(found, Number(Table(report)["overall"][column]), 0.0006);
+        }
     }
 
     [Fact]
@@ -139,6 +175,20 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
         var run = fixture.Run("eval", "run", "--identities", missing, "--prompts", SharedData.Require("eval", "prompts-single.txt"), "--out", fixture.NewPath("out"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"error: identities folder '{missing}' does not exist", run.Stderr);
+
+        var noSeeds = fixture.Run("eval", "run", "--identities", SharedData.Require("data", "identities"), "--prompts", PortraitPrompts(limit: 1),
+            "--seeds", "0", "--out", fixture.NewPath("out"));
+        Assert.Equal(2, noSeeds.ExitCode);
+        Assert.Contains("--seeds must be 1-64", noSeeds.Stderr);
+    }
+
+    /// <summary>The first prompts of the repository's eval/prompts-portrait.txt.</summary>
+    private string PortraitPrompts(int limit)
+    {
+        var lines = File.ReadAllLines(Path.Combine(SharedData.RepoRoot, "eval", "prompts-portrait.txt")).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(limit);
+        var path = fixture.NewPath("prompts-portrait.txt");
+        File.WriteAllLines(path, lines);
+        return path;
     }
 
     /// <summary>A reduced prompt file: the first prompt of each of the first <paramref name="categories"/> categories.</summary>

@@ -3,8 +3,17 @@ namespace PortraitBooth.Inference.Evaluation;
 /// <summary>A person of the identities folder: their class word (the prompt's identity token) and photos in name order.</summary>
 public sealed record EvaluationIdentity(string Name, string ClassWord, IReadOnlyList<string> Photos)
 {
-    /// <summary>The photo that conditions generation and that outputs are scored against: the first one.</summary>
+    /// <summary>The photo that conditions generation: the first one.</summary>
     public string Reference => Photos[0];
+
+    /// <summary>Whether the person has a second photo to score against, one the model never saw.</summary>
+    public bool HasHeldBack => Photos.Count > 1;
+
+    /// <summary>
+    /// The photo outputs are scored against: the second (held back), so that copying the conditioning photo is not
+    /// rewarded; a person with a single photo is scored against it.
+    /// </summary>
+    public string ScoringPhoto => HasHeldBack ? Photos[1] : Photos[0];
 }
 
 /// <summary>

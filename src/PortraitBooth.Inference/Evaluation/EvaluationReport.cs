@@ -14,12 +14,16 @@ public static class EvaluationReport
         return CategoryTable.Markdown(scored, s => s.Item.Category, columns);
     }
 
-    public static string ForRun(IReadOnlyList<EvaluationSample> samples, EvaluationSettings settings, string packName, TimeSpan total, TimeSpan scoring)
+    /// <param name="heldBack">How many of the people were scored against a held-back photo, of how many.</param>
+    public static string ForRun(IReadOnlyList<EvaluationSample> samples, EvaluationSettings settings, string packName,
+        (int Count, int Of) heldBack, TimeSpan total, TimeSpan scoring)
     {
         List<ReportColumn<EvaluationSample>> columns =
         [
             ReportColumn<EvaluationSample>.Mean(IdentityHeader(settings.Multi), s => s.Identity.Identity),
             ReportColumn<EvaluationSample>.Mean("baseline identity", s => s.Baseline.Identity),
+            ReportColumn<EvaluationSample>.Mean("face found", s => EvaluationSample.FacesFound(s.Identity, s.Item) ? 1 : 0),
+            ReportColumn<EvaluationSample>.Mean("baseline face found", s => EvaluationSample.FacesFound(s.Baseline, s.Item) ? 1 : 0),
         ];
         if (settings.Expression)
         {
@@ -34,7 +38,11 @@ public static class EvaluationReport
         var text = new StringBuilder();
         text.AppendLine($"# Evaluation: pack '{packName}', {samples.Count} prompt × subject samples");
         text.AppendLine();
-        text.AppendLine(Invariant($"{settings.Steps} steps, guidance {settings.Guidance}, {settings.Width}x{settings.Height}, seeds {settings.Seed}…{settings.Seed + (ulong)samples.Count - 1}; baseline = the same prompt and seed without identity."));
+        text.AppendLine(Invariant($"{settings.Steps} steps, guidance {settings.Guidance}, {settings.Width}x{settings.Height}, {settings.Seeds} seed(s) per prompt and subject, seeds {settings.Seed}…{settings.Seed + (ulong)samples.Count - 1}; baseline = the same prompt and seed without identity."));
+        text.AppendLine();
+        text.AppendLine(heldBack.Count == heldBack.Of
+            ? $"Identity is scored against a held-back photo of each person (their second), not the one that conditioned generation; face found = the share of images where a face was found for every subject."
+            : $"Identity is scored against a held-back photo (their second) for {heldBack.Count} of {heldBack.Of} people; the others have one photo and are scored against it. Face found = the share of images where a face was found for every subject.");
         text.AppendLine();
         text.Append(CategoryTable.Markdown(samples, s => s.Item.Category, columns));
         text.AppendLine();

@@ -9,20 +9,32 @@ namespace PortraitBooth.Inference.Evaluation;
 
 /// <param name="PromptLimit">Use only the first N prompts; null: all.</param>
 /// <param name="PeopleLimit">Use only the first N people (in name order); null: all.</param>
+/// <param name="Seeds">Samples per prompt and subject group, each with its own seed.</param>
 public sealed record EvaluationSettings(int Steps, int Width, int Height, float Guidance, ulong Seed, bool Multi, bool Expression,
-    int? PromptLimit = null, int? PeopleLimit = null);
+    int? PromptLimit = null, int? PeopleLimit = null, int Seeds = 1)
+{
+    public const int MaxSeeds = 64;
+}
 
-/// <summary>One prompt for one subject group: the identity-conditioned output, the text-only baseline, their scores and times.</summary>
-public sealed record EvaluationSample(EvaluationItem Item, string Prompt, PortraitScore Identity, PortraitScore Baseline,
-    TimeSpan IdentityTime, TimeSpan BaselineTime);
+/// <summary>
+/// One prompt for one subject group and seed: the photos that conditioned it, the identity-conditioned output, the
+/// text-only baseline, their scores (against <see cref="EvaluationItem.References"/>, the held-back photos) and times.
+/// </summary>
+public sealed record EvaluationSample(EvaluationItem Item, IReadOnlyList<string> Conditioning, string Prompt,
+    PortraitScore Identity, PortraitScore Baseline, TimeSpan IdentityTime, TimeSpan BaselineTime)
+{
+    /// <summary>Whether the face analysis found a face for every subject in the output.</summary>
+    public static bool FacesFound(PortraitScore score, EvaluationItem item) => score.FacesFound >= item.References.Count;
+}
 
 public sealed record EvaluationRunResult(IReadOnlyList<EvaluationSample> Samples, string Report, string ReportPath,
     string ContactSheetPath, TimeSpan Total, TimeSpan Scoring);
 
 /// <summary>
 /// The paper's protocol on a pack: every prompt for every person (single) or pair of neighbouring people
-/// (multi: person i with person i+1, wrapping), once conditioned on their reference photos and once text-only with
-/// the same prompt and seed; both scored against the references. Writes <c>identity/</c> and <c>baseline/</c>
+/// (multi: person i with person i+1, wrapping), with <see cref="EvaluationSettings.Seeds"/> seeds, once conditioned on
+/// their reference photos and once text-only with the same prompt and seed; both scored against each person's
+/// held-back photo (<see cref="EvaluationIdentity.ScoringPhoto"/>). Writes <c>identity/</c> and <c>baseline/</c>
 /// (images and <see cref="EvaluationManifest"/>), <c>report.md</c> and <c>contact-sheet.png</c> to the output folder.
 /// </summary>
 public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder embedder, PortraitScorer scorer)
@@ -41,16 +53,16 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         var prompts = EvaluationPrompt.Read(promptsFile).Take(settings.PromptLimit ?? int.MaxValue).ToList();
         var plan = Plan(identities, prompts, settings);
         var embeddings = new Dictionary<string, float[]>();
-        var generated = new List<(EvaluationItem Item, string Prompt, TimeSpan IdentityTime, TimeSpan BaselineTime)>();
+        var generated = new List<(EvaluationItem Item, string[] Conditioning, string Prompt, TimeSpan IdentityTime, TimeSpan BaselineTime)>();
         foreach (var (index, (prompt, group)) in plan.Index())
         {
-            var item = new EvaluationItem($"{index + 1:0000}.png", prompt.Category, [.. group.Select(p => p.Reference)],
+            var item = new EvaluationItem($"{index + 1:0000}.png", prompt.Category, [.. group.Select(p => p.ScoringPhoto)],
                 settings.Expression ? prompt.Category : null);
             var text = prompt.Fill([.. group.Select(p => p.ClassWord)]);
             var faces = group.Select(p => Embedding(embeddings, identitiesDirectory, p)).ToList();
             var identityTime = Generate(text, faces, settings, index, Path.Combine(outputDirectory, IdentityFolder, item.Image), cancellationToken);
             var baselineTime = Generate(text, [], settings, index, Path.Combine(outputDirectory, BaselineFolder, item.Image), cancellationToken);
-            generated.Add((item, text, identityTime, baselineTime));
+            generated.Add((item, [.. group.Select(p => p.Reference)], text, identityTime, baselineTime));
             log?.Invoke($"[{index + 1}/{plan.Count}] {text}: {identityTime.TotalSeconds:F2} s, baseline {baselineTime.TotalSeconds:F2} s");
         }
 
@@ -62,17 +74,21 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         var identity = references.ScoreFolder(Path.Combine(outputDirectory, IdentityFolder), items, settings.Multi, settings.Expression);
         var baseline = references.ScoreFolder(Path.Combine(outputDirectory, BaselineFolder), items, settings.Multi, settings.Expression);
         scoringClock.Stop();
-        var samples = generated.Select((g, i) => new EvaluationSample(g.Item, g.Prompt, identity[i].Score, baseline[i].Score, g.IdentityTime, g.BaselineTime)).ToList();
+        var samples = generated.Select((g, i) => new EvaluationSample(g.Item, g.Conditioning, g.Prompt, identity[i].Score, baseline[i].Score,
+            g.IdentityTime, g.BaselineTime)).ToList();
 
         var sheetPath = Path.Combine(outputDirectory, ContactSheetFile);
         WriteContactSheet(samples, references, outputDirectory, sheetPath);
         clock.Stop();
-        var report = EvaluationReport.ForRun(samples, settings, pipeline.Pack.Manifest.Name, clock.Elapsed, scoringClock.Elapsed);
+        var heldBack = identities.Count(p => p.HasHeldBack);
+        var report = EvaluationReport.ForRun(samples, settings, pipeline.Pack.Manifest.Name, (heldBack, identities.Count),
+            clock.Elapsed, scoringClock.Elapsed);
         var reportPath = Path.Combine(outputDirectory, ReportFile);
         File.WriteAllText(reportPath, report);
         return new EvaluationRunResult(samples, report, reportPath, sheetPath, clock.Elapsed, scoringClock.Elapsed);
     }
 
+    /// <summary>Every prompt × subject group × seed, seeds innermost; sample k is generated with seed + k.</summary>
     private static List<(EvaluationPrompt Prompt, EvaluationIdentity[] Group)> Plan(
         List<EvaluationIdentity> identities, List<EvaluationPrompt> prompts, EvaluationSettings settings)
     {
@@ -83,11 +99,13 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
                 throw new ArgumentException($"'{prompt.Template}' has {prompt.Subjects} subject(s); {(settings.Multi ? "--multi needs {S}" : "{S} prompts need --multi")}");
             if (settings.Expression) ExpressionWords.ClassFor(prompt.Category);
         }
+        if (settings.Seeds is < 1 or > EvaluationSettings.MaxSeeds)
+            throw new ArgumentException($"the number of seeds must be 1-{EvaluationSettings.MaxSeeds}, got {settings.Seeds}");
         if (identities.Count < subjects) throw new ArgumentException($"--multi needs at least two people, the identities folder gives {identities.Count}");
         var groups = settings.Multi
             ? identities.Select((person, i) => new[] { person, identities[(i + 1) % identities.Count] }).ToList()
             : identities.Select(person => new[] { person }).ToList();
-        return [.. prompts.SelectMany(prompt => groups.Select(group => (prompt, group)))];
+        return [.. prompts.SelectMany(prompt => groups.SelectMany(group => Enumerable.Repeat((prompt, group), settings.Seeds)))];
     }
 
     private float[] Embedding(Dictionary<string, float[]> known, string identitiesDirectory, EvaluationIdentity person)
@@ -116,10 +134,10 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         return result.Total;
     }
 
-    /// <summary>One row per sample: its reference photos, then the identity output and the baseline.</summary>
+    /// <summary>One row per sample: the photos that conditioned it, then the identity output and the baseline.</summary>
     private static void WriteContactSheet(List<EvaluationSample> samples, ReferenceScoring references, string outputDirectory, string path)
     {
-        var subjects = samples.Max(s => s.Item.References.Count);
+        var subjects = samples.Max(s => s.Conditioning.Count);
         // Each file once, shrunk to its cell, so a long run's sheet never holds full-size photos.
         var loaded = new Dictionary<string, Image<Rgb24>>(StringComparer.Ordinal);
         Image<Rgb24> Load(string file)
@@ -133,8 +151,8 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         {
             var rows = samples.Select(sample => (IReadOnlyList<Image<Rgb24>?>)
             [
-                .. sample.Item.References.Select(r => Load(references.PathOf(r))),
-                .. Enumerable.Repeat<Image<Rgb24>?>(null, subjects - sample.Item.References.Count),
+                .. sample.Conditioning.Select(r => Load(references.PathOf(r))),
+                .. Enumerable.Repeat<Image<Rgb24>?>(null, subjects - sample.Conditioning.Count),
                 Load(Path.Combine(outputDirectory, IdentityFolder, sample.Item.Image)),
                 Load(Path.Combine(outputDirectory, BaselineFolder, sample.Item.Image)),
             ]).ToList();
