@@ -26,6 +26,7 @@ class UnetConfig:
     heads: int = 4
     groups: int = 32
     ff_multiple: int = 2
+    pooled_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class PackInfo:
 class TrainConfig:
     dataset: str = ""
     run_dir: str = ""
+    init_from: str = ""
     taef2: str = "../shared/models/taef2"
     seed: int = 1
     steps: int = 6000
@@ -75,6 +77,7 @@ class TrainConfig:
     unconditional_fraction: float = 0.1
     face_loss_fraction: float = 0.5
     face_loss_weight: float = 1.0
+    min_snr_gamma: float = 0.0
     mirror: bool = True
     threads: int = 2
     device: str = "cpu"
@@ -152,6 +155,8 @@ def _check(config, where):
         raise ConfigError(f"{where}: text_only_fraction + unconditional_fraction exceed 1")
     if not 0.0 <= config.ema_decay < 1.0:
         raise ConfigError(f"{where}: ema_decay must lie in [0, 1), got {config.ema_decay}")
+    if config.min_snr_gamma < 0:
+        raise ConfigError(f"{where}: min_snr_gamma must be 0 (off) or positive, got {config.min_snr_gamma}")
     if config.learning_rate <= 0:
         raise ConfigError(f"{where}: learning_rate must be positive")
     u = config.unet
@@ -183,7 +188,7 @@ def load(path, overrides: Optional[dict] = None):
     return dataclasses.replace(config, **{k: resolve_path(getattr(config, k)) for k in _PATHS})
 
 
-_PATHS = ("dataset", "run_dir", "taef2")
+_PATHS = ("dataset", "run_dir", "taef2", "init_from")
 REPO = Path(__file__).resolve().parents[1]
 
 

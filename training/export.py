@@ -160,7 +160,7 @@ def export_pack(model, encoder, decoder, config, face_encoder, out, half=False, 
 
 
 def load_run(run_dir, checkpoint=None):
-    """(EMA model, config, checkpoint step) of a run."""
+    """(EMA model, config, steps trained: the run's and those of the run it started from) of a run."""
     path = Path(checkpoint) if checkpoint else checkpoints.latest(run_dir)
     if path is None or not path.is_file():
         raise ExportError(f"no checkpoint in {run_dir}")
@@ -168,7 +168,7 @@ def load_run(run_dir, checkpoint=None):
     config = configs.from_dict(state["config"], f"{path} config")
     model = PortraitModel(config, state["known_ids"], state["face_mean"])
     model.load_state_dict(state["ema"])
-    return model, config, state["step"]
+    return model, config, state.get("init_steps", 0) + state["step"]
 
 
 def main(argv=None):

@@ -30,6 +30,8 @@ def main(argv=None):
         torch.manual_seed(config.seed)
         known = sorted(set(clip_ids("a photo of a smiling man woman")))
         model = PortraitModel(config, known, torch.zeros(128))
+        if model.unet.context_pool is not None:  # zero at initialisation: make the parity check see it
+            torch.nn.init.normal_(model.unet.context_pool.proj.weight, std=0.05)
         parity = ParityWriter(out / "parity", out / "pack")
         export_pack(model, encoder, decoder, config, args.face_encoder, out / "pack", parity=parity)
         export_pack(model, encoder, decoder, config, args.face_encoder, out / "pack-fp16", half=True)

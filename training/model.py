@@ -18,7 +18,7 @@ class PortraitModel(nn.Module):
         self.text_encoder = TextEncoder(known_ids, t.width, t.layers, t.heads)
         self.stea = Stea(t.width, FACE_WIDTH, config.stea.hidden_width, face_mean)
         self.unet = UNet(taef2.LATENT_CHANNELS, t.width, list(u.channels), u.blocks, list(u.attention), u.heads,
-                         u.groups, u.ff_multiple)
+                         u.groups, u.ff_multiple, u.pooled_context)
 
     def condition(self, ids, identity_index, faces, fuse):
         """ids [B,77]; identity_index [B]; faces [B,D]; fuse [B] bool: rows whose identity token takes the face."""

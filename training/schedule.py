@@ -20,6 +20,11 @@ class NoiseSchedule:
         a = self.alphas_cumprod[t.cpu()].float().to(x0.device).view(-1, *([1] * (x0.dim() - 1)))
         return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
+    def snr(self, t):
+        """Signal-to-noise ratio ᾱ_t/(1−ᾱ_t) at integer timesteps t, float32."""
+        a = self.alphas_cumprod[t.cpu()]
+        return (a / (1 - a)).float()
+
     def euler_timesteps(self, count):
         """linspace spacing: T−1 … 0 (fractional), σ interpolated at them, then 0."""
         timesteps = np.linspace(0, self.steps - 1, count, dtype=np.float64)[::-1].copy()

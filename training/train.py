@@ -2,8 +2,10 @@
 
 L_noise (ε-prediction on the pack's scheduler) over frozen TAEF2 latents; 10% of samples text-only, 10%
 unconditional, the rest with the face fused at the identity token; for half the samples an extra noise term
-over the face region. AdamW, EMA weights, every random draw seeded by (seed, step) so that a resumed run is the
-same run. Checkpoints, the loss log and sample grids go to the run folder, outside the repo.
+over the face region; optionally Min-SNR-γ weighting (Hang et al. 2023), which spends the model's capacity on
+the noisy steps that decide a face's layout and colour. AdamW, EMA weights, every random draw seeded by (seed, step) so that a resumed run is the
+same run. Checkpoints, the loss log and sample grids go to the run folder, outside the repo. A run may start
+from another run's checkpoint (init_from): its weights, a fresh optimiser and step count.
 """
 import argparse
 import copy
@@ -37,13 +39,17 @@ class Trainer:
         tokenizer = manifest["tokenizer"]
         self.empty_ids = torch.tensor([dataset.pad(tokenizer["empty_prompt_ids"], tokenizer["max_length"], tokenizer["pad_id"])])
         self.schedule = NoiseSchedule(config.scheduler)
-        self.step = 0
+        self.step, self.init_steps = 0, 0
         resume = checkpoints.latest(self.run_dir)
         state = checkpoints.load(resume) if resume else None
-        known_ids = state["known_ids"] if state else dataset.known_token_ids(manifest)
-        face_mean = state["face_mean"] if state else self.train.embeddings.mean(dim=0)
+        start = self._start_state(config) if state is None else None
+        given = state or start
+        known_ids = given["known_ids"] if given else dataset.known_token_ids(manifest)
+        face_mean = given["face_mean"] if given else self.train.embeddings.mean(dim=0)
         torch.manual_seed(config.seed)
         self.model = PortraitModel(config, known_ids, face_mean).to(self.device)
+        if start:
+            self._warm_start(start)
         self.ema = copy.deepcopy(self.model).requires_grad_(False)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.learning_rate,
                                            weight_decay=config.weight_decay)
@@ -52,6 +58,27 @@ class Trainer:
         else:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             (self.run_dir / "config.json").write_text(config.to_json())
+
+    @staticmethod
+    def _start_state(config):
+        if not config.init_from:
+            return None
+        if not Path(config.init_from).is_file():
+            raise configs.ConfigError(f"init_from: checkpoint not found: {config.init_from}")
+        return checkpoints.load(config.init_from)
+
+    def _warm_start(self, start):
+        """The checkpoint's EMA weights, the better function, for the model and (by the copy) its EMA; parts the
+        checkpoint lacks (a new ContextPool) keep their initialisation; a weight that does not fit is refused."""
+        own = self.model.state_dict()
+        mismatched = [k for k, v in start["ema"].items() if k in own and own[k].shape != v.shape]
+        unknown = [k for k in start["ema"] if k not in own]
+        if mismatched or unknown:
+            names = ", ".join((mismatched + unknown)[:5])
+            raise configs.ConfigError(f"init_from {self.config.init_from}: its weights do not fit this model ({names})")
+        self.model.load_state_dict(_with_new_parts(start["ema"], own))
+        self.init_steps = start.get("init_steps", 0) + start["step"]
+        self.log(f"initialised from {self.config.init_from} ({self.init_steps} steps trained before)")
 
     def _restore(self, state, path):
         saved = configs.from_dict(state["config"], f"{path} config")
@@ -62,6 +89,7 @@ class Trainer:
         self.ema.load_state_dict(state["ema"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.step = state["step"]
+        self.init_steps = state.get("init_steps", 0)
         self.log(f"resumed from {path} at step {self.step}")
         self._truncate_loss_log()
 
@@ -104,14 +132,19 @@ class Trainer:
         whole = error.mean(dim=(1, 2, 3))
         mask = batch["mask"]
         face = (error * mask).sum(dim=(1, 2, 3)) / (mask.sum(dim=(1, 2, 3)) * error.shape[1] + 1e-6)
-        return (whole + c.face_loss_weight * batch["face_loss"].float() * face).mean()
+        per_sample = whole + c.face_loss_weight * batch["face_loss"].float() * face
+        if c.min_snr_gamma > 0:
+            snr = self.schedule.snr(batch["t"]).to(per_sample.device)
+            per_sample = per_sample * snr.clamp(max=c.min_snr_gamma) / snr
+        return per_sample.mean()
 
     def learning_rate(self, step):
         return self.config.learning_rate * min(1.0, (step + 1) / max(1, self.config.warmup_steps))
 
     @torch.no_grad()
     def _update_ema(self, step):
-        decay = min(self.config.ema_decay, (1 + step) / (10 + step))
+        steps = self.init_steps + step  # a warm start continues the EMA, not its warm-up
+        decay = min(self.config.ema_decay, (1 + steps) / (10 + steps))
         for ema, live in zip(self.ema.parameters(), self.model.parameters()):
             ema.mul_(decay).add_(live.detach(), alpha=1 - decay)
 
@@ -130,7 +163,7 @@ class Trainer:
         return loss.item(), data_seconds, time.perf_counter() - started
 
     def state(self):
-        return {"step": self.step, "model": self.model.state_dict(), "ema": self.ema.state_dict(),
+        return {"step": self.step, "init_steps": self.init_steps, "model": self.model.state_dict(), "ema": self.ema.state_dict(),
                 "optimizer": self.optimizer.state_dict(), "config": dataclasses.asdict(self.config),
                 "known_ids": self.model.text_encoder.known_ids, "face_mean": self.model.stea.face_mean.cpu()}
 
@@ -192,6 +225,11 @@ class Trainer:
                     loss_log.flush()
                     window_start, window_steps, data_time, step_time = time.perf_counter(), 0, 0.0, 0.0
         return self.step
+
+
+def _with_new_parts(loaded, own):
+    """loaded's tensors, with own's for the keys loaded lacks."""
+    return {k: loaded.get(k, v) for k, v in own.items()}
 
 
 def _duration(seconds):

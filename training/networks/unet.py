@@ -3,6 +3,7 @@
 Levels of ResNet blocks (GroupNorm, SiLU, time embedding added) with spatial transformers (self-attention,
 cross-attention, feed-forward, each pre-LayerNorm) where configured, stride-2 down, nearest ×2 up with skips.
 Any latent side that is a multiple of 2^(levels−1) works; the cross-attention maps can be recorded (ECAC).
+With pooled_context, the context also reaches every ResNet block through the time embedding (ContextPool).
 """
 import math
 
@@ -60,9 +61,30 @@ class SpatialTransformer(nn.Module):
         return x + self.proj_out(tokens).transpose(1, 2).reshape(b, c, h, w)
 
 
+class ContextPool(nn.Module):
+    """A learned query attention-pools the context into one vector added to the time embedding, as class
+    conditioning is in ADM: the fused identity token then steers every ResNet block, not only the attention
+    levels. The projection starts at zero, so a warm-started U-Net first computes exactly what it did."""
+
+    def __init__(self, context_width, time_width, heads):
+        super().__init__()
+        self.query = nn.Parameter(torch.randn(1, 1, context_width) * context_width ** -0.5)
+        self.norm = nn.LayerNorm(context_width)
+        self.attn = Attention(context_width, heads)
+        self.proj = nn.Linear(context_width, time_width)
+        nn.init.zeros_(self.proj.weight)
+        nn.init.zeros_(self.proj.bias)
+
+    def forward(self, context):
+        query = self.query.expand(context.shape[0], -1, -1)
+        return self.proj(self.attn(query, self.norm(context))[:, 0])
+
+
 class UNet(nn.Module):
-    def __init__(self, latent_channels, context_width, channels, blocks, attention, heads, groups, ff_multiple=4):
-        """channels: width per level; blocks: ResNet blocks per level; attention: per level, True to attend."""
+    def __init__(self, latent_channels, context_width, channels, blocks, attention, heads, groups, ff_multiple=4,
+                 pooled_context=False):
+        """channels: width per level; blocks: ResNet blocks per level; attention: per level, True to attend;
+        pooled_context: also add a pooled context to the time embedding (ContextPool)."""
         super().__init__()
         if not (len(channels) == len(attention)):
             raise ValueError("unet.channels and unet.attention need one entry per level")
@@ -70,6 +92,7 @@ class UNet(nn.Module):
         time_width = base * 4
         self.base = base
         self.time_mlp = nn.Sequential(nn.Linear(base, time_width), nn.SiLU(), nn.Linear(time_width, time_width))
+        self.context_pool = ContextPool(context_width, time_width, heads) if pooled_context else None
         self.conv_in = nn.Conv2d(latent_channels, base, 3, padding=1)
 
         def stage(n_in, n_out, attend):
@@ -111,6 +134,8 @@ class UNet(nn.Module):
 
     def forward(self, sample, timestep, encoder_hidden_states):
         t = self.time_mlp(timestep_embedding(timestep, self.base))
+        if self.context_pool is not None:
+            t = t + self.context_pool(encoder_hidden_states)
         x = self.conv_in(sample)
         skips = [x]
         blocks = iter(self.down)

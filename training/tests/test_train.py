@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from training import checkpoints, config as configs
@@ -90,3 +91,43 @@ def test_sigkilled_run_resumes_from_its_last_checkpoint(small_dataset, taef2_dir
                     log=lambda _: None)
     whole.run(stop)
     assert max_weight_difference(whole.model.state_dict(), final["model"]) <= 1e-5
+
+
+def test_warm_start_computes_the_checkpoint_function_then_learns(small_dataset, taef2_dir, tmp_path):
+    stage1 = Trainer(small_config(small_dataset, tmp_path / "stage1", taef2_dir, unet=dataclasses.replace(
+        configs.load(SMALL).unet, pooled_context=False)), log=lambda _: None)
+    stage1.run(30)
+    path = checkpoints.latest(tmp_path / "stage1")
+    stage2 = Trainer(small_config(small_dataset, tmp_path / "stage2", taef2_dir, init_from=str(path), seed=8),
+                     log=lambda _: None)
+    assert stage2.model.unet.context_pool is not None and stage2.init_steps == 30
+    batch = stage1.batch(10_000_000)
+    with torch.no_grad():
+        before = stage1.ema.unet(batch["x0"], batch["t"].float(),
+                                 stage1.ema.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"]))
+        after = stage2.model.unet(batch["x0"], batch["t"].float(),
+                                  stage2.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"]))
+    assert (before - after).abs().max().item() <= 1e-6
+    stage2.run(20)
+    assert stage2.model.unet.context_pool.proj.weight.abs().max().item() > 0
+    state = checkpoints.load(checkpoints.latest(tmp_path / "stage2"))
+    assert state["step"] == 20 and state["init_steps"] == 30
+
+
+def test_warm_start_refuses_weights_of_another_shape(small_dataset, taef2_dir, tmp_path):
+    small = configs.load(SMALL)
+    other = Trainer(small_config(small_dataset, tmp_path / "other", taef2_dir,
+                                 unet=dataclasses.replace(small.unet, channels=(32, 64))), log=lambda _: None)
+    other.run(1)
+    with pytest.raises(configs.ConfigError, match=r"do not fit this model \(.*unet\."):
+        Trainer(small_config(small_dataset, tmp_path / "refused", taef2_dir,
+                             init_from=str(checkpoints.latest(tmp_path / "other"))), log=lambda _: None)
+    with pytest.raises(configs.ConfigError, match="checkpoint not found"):
+        Trainer(small_config(small_dataset, tmp_path / "missing", taef2_dir, init_from=str(tmp_path / "none.pt")),
+                log=lambda _: None)
+
+
+def test_identity_probe_pairs_each_sample_with_another_person():
+    from training.identity_probe import other_person
+    people = ["a", "a", "b", "c", "c", "c"]
+    assert other_person(people) == [2, 2, 3, 0, 0, 0]

@@ -49,6 +49,16 @@ public sealed record DatasetManifest(
         if (manifest is null) throw new InvalidDataException($"{name} is empty");
         if (manifest.Format != CurrentFormat)
             throw new InvalidDataException($"{name}: format '{manifest.Format}' is not '{CurrentFormat}'");
+        // An earlier version of the format lacked some sections: name them rather than fail later on a null.
+        var missing = new (string Key, object? Value)[]
+            {
+                ("source", manifest.Source), ("crop", manifest.Crop), ("face_encoder", manifest.FaceEncoder),
+                ("identity_words", manifest.IdentityWords), ("expression_words", manifest.ExpressionWords),
+                ("tokenizer", manifest.Tokenizer), ("thresholds", manifest.Thresholds), ("split", manifest.Split),
+                ("counts", manifest.Counts), ("samples", manifest.Samples), ("dropped", manifest.Dropped),
+            }
+            .Where(section => section.Value is null).Select(section => section.Key).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"{name}: missing {string.Join(", ", missing)}");
         return manifest;
     }
 

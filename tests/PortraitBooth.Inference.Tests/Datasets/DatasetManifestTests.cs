@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PortraitBooth.Inference.Datasets;
 
 namespace PortraitBooth.Inference.Tests.Datasets;
@@ -61,6 +62,16 @@ public sealed class DatasetManifestTests : IDisposable
         Assert.Contains("format 'portraitbooth-pack/1'", Assert.Throws<InvalidDataException>(() =>
             DatasetManifest.Parse(Example().ToJson().Replace("portraitbooth-dataset/1", "portraitbooth-pack/1"))).Message);
         Assert.Throws<FileNotFoundException>(() => DatasetManifest.Read(Path.Combine(_folder.FullName, "missing.json")));
+    }
+
+    [Fact]
+    public void A_manifest_of_an_earlier_version_without_some_sections_is_refused_naming_them()
+    {
+        var json = JsonNode.Parse(Example().ToJson())!.AsObject();
+        json.Remove("thresholds");
+        json.Remove("face_encoder");
+        var message = Assert.Throws<InvalidDataException>(() => DatasetManifest.Parse(json.ToJsonString(), "old.json")).Message;
+        Assert.Equal("old.json: missing face_encoder, thresholds", message);
     }
 
     private static void AssertKeys(JsonElement element, params string[] expected) =>
