@@ -38,10 +38,10 @@ public static class PortraitBoothApiExtensions
         services.TryAddSingleton(sp => new PackRegistry(sp.GetRequiredService<IOptions<PackSettings>>().Value, sp.GetRequiredService<IModelLocator>()));
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();
-        services.AddSingleton<TenantKeyFilter>();
+        services.AddSingleton<TenantKeyGuard>();
         services.AddSingleton<AdminKeyCheck>();
-        services.AddSingleton<AdminKeyFilter>();
-        services.AddSingleton<AntiforgeryFilter>();
+        services.AddSingleton<AdminKeyGuard>();
+        services.AddSingleton<AntiforgeryGuard>();
         services.AddDashboardSignIn();
         return services;
     }
@@ -54,7 +54,7 @@ public static class PortraitBoothApiExtensions
     }
 
     /// <summary>
-    /// Error handling, <c>/v1</c> (tenant API behind the key filter, admin API behind the admin key), the admin dashboard
+    /// Error handling, <c>/v1</c> (tenant API behind the tenant key, admin API behind the admin key, both checked before the body is read), the admin dashboard
     /// and the Orleans Dashboard under <c>/admin</c> (behind the dashboard's sign-in), OpenAPI, Scalar, health.
     /// </summary>
     public static WebApplication MapPortraitBoothApi(this WebApplication app)
@@ -63,9 +63,10 @@ public static class PortraitBoothApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestGuardMiddleware>(); // after the dashboard's sign-in, before any body is read
 
         var v1 = app.MapGroup("/v1");
-        v1.MapGroup("").AddEndpointFilter<TenantKeyFilter>()
+        v1.MapGroup("").RequireTenantKey()
             .MapPacks()
             .MapIdentities()
             .MapGenerations();

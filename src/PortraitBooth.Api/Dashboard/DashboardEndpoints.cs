@@ -27,10 +27,10 @@ public static class DashboardEndpoints
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapGet("/login", (HttpContext http, IAntiforgery antiforgery) =>
             DashboardAssets.Page(http, "login.html", antiforgery.GetAndStoreTokens(http).RequestToken!));
-        admin.MapPost("/login", SignIn).AddEndpointFilter<AntiforgeryFilter>();
+        admin.MapPost("/login", SignIn).RequireAntiforgery();
         admin.MapGet("/assets/{name}", DashboardAssets.File);
 
-        var signedIn = admin.MapGroup("").RequireAuthorization(DashboardSignIn.Policy).AddEndpointFilter<AntiforgeryFilter>();
+        var signedIn = admin.MapGroup("").RequireAuthorization(DashboardSignIn.Policy).RequireAntiforgery();
         signedIn.MapGet("/", (HttpContext http, IAntiforgery antiforgery) =>
             DashboardAssets.Page(http, "index.html", antiforgery.GetAndStoreTokens(http).RequestToken!));
         signedIn.MapPost("/logout", (Delegate)SignOut); // as a Delegate: its NoContent answer is written

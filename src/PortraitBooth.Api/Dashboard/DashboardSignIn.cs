@@ -63,15 +63,20 @@ public static class DashboardSignIn
 }
 
 /// <summary>Refuses (400) a state-changing request without a valid antiforgery token (header <see cref="DashboardSignIn.AntiforgeryHeader"/>).</summary>
-public sealed class AntiforgeryFilter(IAntiforgery antiforgery) : IEndpointFilter
+public sealed class AntiforgeryGuard(IAntiforgery antiforgery) : Infrastructure.IRequestGuard
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask Check(HttpContext http)
     {
-        var http = context.HttpContext;
         var safe = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
         if (!safe && !await antiforgery.IsRequestValidAsync(http))
             throw new Infrastructure.ApiException(StatusCodes.Status400BadRequest, "Invalid antiforgery token",
                 $"state-changing dashboard requests need the page's antiforgery token in the {DashboardSignIn.AntiforgeryHeader} header");
-        return await next(context);
     }
+}
+
+public static class AntiforgeryGuardExtensions
+{
+    /// <summary>State-changing requests need the page's antiforgery token, checked before the body is read (<see cref="AntiforgeryGuard"/>).</summary>
+    public static TBuilder RequireAntiforgery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new Infrastructure.GuardedBy(typeof(AntiforgeryGuard)));
 }

@@ -17,8 +17,8 @@ public static partial class AdminEndpoints
 
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder v1)
     {
-        v1.MapGroup("/admin/tenants").WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().MapTenantAdministration(namePrefix: "");
-        v1.MapGet("/admin/error-queue", ListErrorQueue).WithTags("Admin").AddEndpointFilter<AdminKeyFilter>().WithName("ListErrorQueue")
+        v1.MapGroup("/admin/tenants").WithTags("Admin").RequireAdminKey().MapTenantAdministration(namePrefix: "");
+        v1.MapGet("/admin/error-queue", ListErrorQueue).WithTags("Admin").RequireAdminKey().WithName("ListErrorQueue")
             .WithSummary("The job messages the workers gave up on, oldest first; listing leaves them in the queue");
         return v1;
     }

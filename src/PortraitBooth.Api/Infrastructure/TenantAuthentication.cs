@@ -7,16 +7,15 @@ namespace PortraitBooth.Api.Infrastructure;
 /// the tenant's grain. Missing, malformed, unknown or revoked keys answer 401; a suspended tenant answers 403 with
 /// the reason.
 /// </summary>
-public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
+public sealed class TenantKeyGuard(IGrainFactory grains) : IRequestGuard
 {
     private const string TenantItem = "portraitbooth.tenant";
 
     public static string TenantOf(HttpContext context) =>
-        context.Items[TenantItem] as string ?? throw new InvalidOperationException("the endpoint is not behind TenantKeyFilter");
+        context.Items[TenantItem] as string ?? throw new InvalidOperationException("the endpoint does not require a tenant key");
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask Check(HttpContext http)
     {
-        var http = context.HttpContext;
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw Unauthorized("an API key is required: send 'Authorization: Bearer <key>'");
@@ -27,7 +26,7 @@ public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
         {
             case KeyStatus.Valid:
                 http.Items[TenantItem] = key.TenantId;
-                return await next(context);
+                return;
             case KeyStatus.Suspended:
                 throw new ApiException(StatusCodes.Status403Forbidden, "Tenant suspended",
                     $"the tenant is suspended: {check.Reason ?? "no reason given"}");
@@ -44,5 +43,5 @@ public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
 
 public static class TenantHttpContextExtensions
 {
-    public static string TenantId(this HttpContext context) => TenantKeyFilter.TenantOf(context);
+    public static string TenantId(this HttpContext context) => TenantKeyGuard.TenantOf(context);
 }
