@@ -80,6 +80,16 @@ public static class PortraitBoothApiExtensions
     }
 
     /// <summary>
+    /// <see cref="SecurityHeadersMiddleware"/>, first in the pipeline so that errors, redirects and the probes carry the
+    /// headers too; every role of the host uses it.
+    /// </summary>
+    public static WebApplication UsePortraitBoothSecurityHeaders(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        return app;
+    }
+
+    /// <summary>
     /// <c>/health/live</c> and <c>/health/ready</c>; the latter answers each readiness check's status and description
     /// as JSON (e.g. grains, Redis, the broker), 503 when any is unhealthy.
     /// </summary>

@@ -12,6 +12,7 @@ public static class PortraitBoothHost
         builder.AddPortraitBoothHost();
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UsePortraitBoothSecurityHeaders();
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortraitBoothHostOptions>>().Value;
         if (options.Mode == Distributed.HostMode.Distributed && !options.Distributed.IsApi)
             app.MapPortraitBoothHealth(); // a gpu-only silo serves no API, only its probes

@@ -26,7 +26,9 @@ public static class DashboardSignIn
             cookie.Cookie.Path = "/admin";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // the host listens on plain HTTP on loopback by default
+            // Secure whenever the request came over HTTPS (behind a TLS proxy: when forwarded headers are enabled);
+            // the host listens on plain HTTP on loopback by default.
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
             cookie.LoginPath = LoginPath;
@@ -40,17 +42,22 @@ public static class DashboardSignIn
             antiforgery.Cookie.Name = "pb_admin_af";
             antiforgery.Cookie.Path = "/admin";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // its default is never Secure
         });
         return services;
     }
 
-    /// <summary>A page request goes to the login page; the dashboard's JSON gets 401 with a ProblemDetails body.</summary>
+    /// <summary>
+    /// A page request goes to the login page, by a relative address: the absolute one the cookie handler builds
+    /// carries the request's Host header, which a client can forge. The dashboard's JSON gets 401 with a ProblemDetails body.
+    /// </summary>
     private static async Task RedirectPagesOnly(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
     {
         var http = context.HttpContext;
         if (!http.Request.Path.StartsWithSegments(ApiPath))
         {
-            http.Response.Redirect(context.RedirectUri);
+            var target = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute);
+            http.Response.Redirect(target.IsAbsoluteUri ? target.PathAndQuery : context.RedirectUri);
             return;
         }
         http.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -9,6 +9,8 @@ function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    // Styles through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+    else if (name === "style") Object.assign(node.style, value);
     else if (value !== undefined && value !== null) node.setAttribute(name, value);
   }
   for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -95,7 +97,7 @@ function tenantRow(t) {
 
 function meter(used, limit) {
   const fraction = limit > 0 ? Math.min(1, used / limit) : 1;
-  return el("span", { class: "meter", title: of(used, limit) }, el("span", { style: `width:${(fraction * 100).toFixed(1)}%` }), of(used, limit));
+  return el("span", { class: "meter", title: of(used, limit) }, el("span", { style: { width: `${(fraction * 100).toFixed(1)}%` } }), of(used, limit));
 }
 
 async function newKey(tenantId, tenantPath) {
