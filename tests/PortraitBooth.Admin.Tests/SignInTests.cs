@@ -13,11 +13,11 @@ public sealed class SignInTests(HostFixture host) : IClassFixture<HostFixture>
 
         using var page = await session.Client.GetAsync("/admin");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.Equal("/admin/login", page.Headers.Location!.AbsolutePath);
+        Assert.Equal("/admin/login?ReturnUrl=%2Fadmin", page.Headers.Location!.OriginalString); // relative: never from the Host header
 
         using var orleans = await session.Client.GetAsync("/admin/orleans/");
         Assert.Equal(HttpStatusCode.Redirect, orleans.StatusCode);
-        Assert.Equal("/admin/login", orleans.Headers.Location!.AbsolutePath);
+        Assert.Equal("/admin/login?ReturnUrl=%2Fadmin%2Forleans%2F", orleans.Headers.Location!.OriginalString);
 
         foreach (var path in new[] { "/admin/api/overview", "/admin/api/tenants", "/admin/api/packs" })
             await ApiClient.ExpectProblem(await session.Client.GetAsync(path), HttpStatusCode.Unauthorized);
