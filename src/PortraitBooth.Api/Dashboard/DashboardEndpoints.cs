@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Dashboard;
 using PortraitBooth.Abstractions;
@@ -52,15 +50,13 @@ public static class DashboardEndpoints
     private static async Task<NoContent> SignIn(HttpContext http, SignInBody body, AdminKeyCheck check)
     {
         check.Verify(body.Key, "the admin key");
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], DashboardSignIn.Scheme);
-        // Not persistent: a session cookie, gone when the browser closes (and after 8 idle hours in any case).
-        await http.SignInAsync(DashboardSignIn.Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
+        await DashboardSessions.SignIn(http);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOut(HttpContext http)
     {
-        await http.SignOutAsync(DashboardSignIn.Scheme);
+        await DashboardSessions.SignOut(http);
         return TypedResults.NoContent();
     }
 

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace PortraitBooth.Api.Dashboard;
 
 /// <summary>
-/// The dashboard's sign-in: a session cookie (HttpOnly, SameSite=Strict, path <c>/admin</c>) issued for the admin key,
-/// and antiforgery tokens for every state-changing request. Without the cookie, pages redirect to the login page and
-/// the JSON under <c>/admin/api</c> answers 401 (ProblemDetails).
+/// The dashboard's sign-in: a session cookie (HttpOnly, SameSite=Strict, path <c>/admin</c>) issued for the admin key
+/// and naming a revocable session (<see cref="DashboardSessions"/>), and antiforgery tokens for every state-changing
+/// request. Without the cookie, pages redirect to the login page and the JSON under <c>/admin/api</c> answers 401
+/// (ProblemDetails).
 /// </summary>
 public static class DashboardSignIn
 {
@@ -32,6 +33,7 @@ public static class DashboardSignIn
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
             cookie.LoginPath = LoginPath;
+            cookie.Events.OnValidatePrincipal = DashboardSessions.Validate;
             cookie.Events.OnRedirectToLogin = RedirectPagesOnly;
             cookie.Events.OnRedirectToAccessDenied = RedirectPagesOnly;
         });
