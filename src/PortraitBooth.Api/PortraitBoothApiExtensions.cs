@@ -39,6 +39,9 @@ public static class PortraitBoothApiExtensions
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();
         services.AddSingleton<TenantKeyGuard>();
+        services.AddOptions<AuthenticationThrottleOptions>().Bind(configuration.GetSection(AuthenticationThrottleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthenticationThrottleOptions>, AuthenticationThrottleOptions.Validator>();
+        services.AddSingleton<AuthenticationThrottle>();
         services.AddSingleton<AdminKeyCheck>();
         services.AddSingleton<AdminKeyGuard>();
         services.AddSingleton<AntiforgeryGuard>();

@@ -68,9 +68,10 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
         await _app.DisposeAsync();
     }
 
-    public HttpClient Client(string? apiKey = null)
+    /// <param name="from">The loopback address to connect from (any of 127.0.0.0/8), as another client machine would; by default 127.0.0.1.</param>
+    public HttpClient Client(string? apiKey = null, IPAddress? from = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        var client = new HttpClient(from is null ? new HttpClientHandler() : From(from)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }
@@ -93,6 +94,26 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
         return (body.GetProperty("tenant_id").GetString()!, body.GetProperty("key").GetString()!);
     }
+
+    /// <summary>A handler whose connections leave from <paramref name="local"/>: the host sees that client address.</summary>
+    public static SocketsHttpHandler From(IPAddress local) => new()
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     internal static int FreePort()
     {

@@ -43,7 +43,7 @@ public sealed class AdminKeyGuard(AdminKeyCheck check) : IRequestGuard
 
     public ValueTask Check(HttpContext http)
     {
-        check.Verify(http.Request.Headers[Header].ToString(), $"a valid {Header} header");
+        check.Verify(http, http.Request.Headers[Header].ToString(), $"a valid {Header} header");
         return ValueTask.CompletedTask;
     }
 }

@@ -5,9 +5,9 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <summary>
 /// The tenant of a request comes from its API key and nowhere else: <c>Authorization: Bearer pb_…</c> is checked by
 /// the tenant's grain. Missing, malformed, unknown or revoked keys answer 401; a suspended tenant answers 403 with
-/// the reason.
+/// the reason; wrong keys count towards the <see cref="AuthenticationThrottle"/> (429).
 /// </summary>
-public sealed class TenantKeyGuard(IGrainFactory grains) : IRequestGuard
+public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle throttle) : IRequestGuard
 {
     private const string TenantItem = "portraitbooth.tenant";
 
@@ -18,9 +18,18 @@ public sealed class TenantKeyGuard(IGrainFactory grains) : IRequestGuard
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            throw Unauthorized("an API key is required: send 'Authorization: Bearer <key>'");
+        {
+            throttle.Check(http, key: null);
+            throw Unauthorized("an API key is required: send 'Authorization: Bearer <key>'"); // no guess: not counted
+        }
         if (!ApiKeyFormat.TryParse(header["Bearer ".Length..].Trim(), out var key))
+        {
+            throttle.Check(http, key: null);
+            throttle.Failed(http, key: null);
             throw Unauthorized("the API key is not valid");
+        }
+        var keyName = $"{key.TenantId}/{key.KeyId}";
+        throttle.Check(http, keyName);
         var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret);
         switch (check.Status)
         {
@@ -31,8 +40,10 @@ public sealed class TenantKeyGuard(IGrainFactory grains) : IRequestGuard
                 throw new ApiException(StatusCodes.Status403Forbidden, "Tenant suspended",
                     $"the tenant is suspended: {check.Reason ?? "no reason given"}");
             case KeyStatus.Revoked:
+                throttle.Failed(http, keyName);
                 throw Unauthorized("the API key has been revoked");
             default:
+                throttle.Failed(http, keyName);
                 throw Unauthorized("the API key is not valid");
         }
     }
