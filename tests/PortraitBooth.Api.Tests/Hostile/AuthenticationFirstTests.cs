@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace PortraitBooth.Api.Tests.Hostile;
 
@@ -9,8 +11,11 @@ namespace PortraitBooth.Api.Tests.Hostile;
 /// missing antiforgery token) whatever its body, so an anonymous caller can neither probe the parser nor make the
 /// host parse for it. Before, a malformed body without a key answered 400.
 /// </summary>
-public sealed class AuthenticationFirstTests(HostFixture host) : IClassFixture<HostFixture>
+public sealed partial class AuthenticationFirstTests(HostFixture host) : IClassFixture<HostFixture>
 {
+    [GeneratedRegex("""<meta name="antiforgery" content="([^"]+)">""")]
+    private static partial Regex AntiforgeryMeta();
+
     private static StringContent Malformed() => new("{", Encoding.UTF8, "application/json");
 
     [Fact]
@@ -67,6 +72,22 @@ public sealed class AuthenticationFirstTests(HostFixture host) : IClassFixture<H
         // The sign-in's own credential comes in the body, but its antiforgery token is checked first.
         await Hostile.ExpectProblem(await anonymous.PostAsync("/admin/login", Malformed(), ct), HttpStatusCode.BadRequest, "antiforgery token");
         await Hostile.ExpectProblem(await anonymous.PostAsync("/admin/api/tenants", Malformed(), ct), HttpStatusCode.Unauthorized, "sign in");
+        await Hostile.ExpectHealthy(host);
+    }
+
+    [Fact]
+    public async Task A_signed_in_dashboard_request_without_its_antiforgery_token_is_refused_for_that_before_its_body()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = host.BaseAddress };
+        using var page = await browser.GetAsync("/admin/login", ct);
+        var token = AntiforgeryMeta().Match(await page.Content.ReadAsStringAsync(ct)).Groups[1].Value;
+        using var login = new HttpRequestMessage(HttpMethod.Post, "/admin/login") { Content = JsonContent.Create(new { key = HostFixture.AdminKey }) };
+        login.Headers.Add("X-CSRF-TOKEN", token);
+        using var signedIn = await browser.SendAsync(login, ct);
+        Assert.Equal(HttpStatusCode.NoContent, signedIn.StatusCode);
+
+        await Hostile.ExpectProblem(await browser.PostAsync("/admin/api/tenants", Malformed(), ct), HttpStatusCode.BadRequest, "antiforgery token");
         await Hostile.ExpectHealthy(host);
     }
 }
