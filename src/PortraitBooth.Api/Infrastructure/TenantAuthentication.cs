@@ -5,7 +5,7 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <summary>
 /// The tenant of a request comes from its API key and nowhere else: <c>Authorization: Bearer pb_…</c> is checked by
 /// the tenant's grain. Missing, malformed, unknown or revoked keys answer 401; a suspended tenant answers 403 with
-/// the reason.
+/// the reason; a tenant over its rate limit (every authenticated request counts: <see cref="RequestKind"/>) 429.
 /// </summary>
 public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
 {
@@ -22,7 +22,8 @@ public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
             throw Unauthorized("an API key is required: send 'Authorization: Bearer <key>'");
         if (!ApiKeyFormat.TryParse(header["Bearer ".Length..].Trim(), out var key))
             throw Unauthorized("the API key is not valid");
-        var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret);
+        var kind = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestKind.Read : RequestKind.Write;
+        var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret, kind);
         switch (check.Status)
         {
             case KeyStatus.Valid:
@@ -31,6 +32,8 @@ public sealed class TenantKeyFilter(IGrainFactory grains) : IEndpointFilter
             case KeyStatus.Suspended:
                 throw new ApiException(StatusCodes.Status403Forbidden, "Tenant suspended",
                     $"the tenant is suspended: {check.Reason ?? "no reason given"}");
+            case KeyStatus.RateLimited:
+                throw ApiException.TooManyRequests($"the tenant's rate limit is reached: {check.Reason}", check.RetryAfter);
             case KeyStatus.Revoked:
                 throw Unauthorized("the API key has been revoked");
             default:
