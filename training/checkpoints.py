@@ -29,4 +29,4 @@ def save(run_dir, step, state, keep):
 
 
 def load(path):
-    return torch.load(path, map_location="cpu")
+    return torch.load(path, map_location="cpu", weights_only=False)  # our own files: config and ids beside tensors

@@ -90,6 +90,11 @@ class Split:
     def __len__(self):
         return len(self.ids)
 
+    def to(self, device):
+        """The same split with its tensors on device."""
+        moved = {f: (v.to(device) if isinstance(v, torch.Tensor) else v) for f, v in vars(self).items()}
+        return Split(**moved)
+
 
 def known_token_ids(manifest):
     """Every token id the captions use, plus the ids of an empty prompt and padding."""
@@ -119,24 +124,27 @@ def _crop_digest(root, samples):
 
 
 @torch.no_grad()
-def encode_latents(encoder, root, samples, cache_path, batch=16, log=print):
-    """TAEF2 latents of every crop and its mirror, [N, 2, C, h, w]; cached in cache_path keyed by the crops' bytes."""
+def encode_latents(encoder, root, samples, cache_path, batch=16, log=print, device="cpu"):
+    """TAEF2 latents of every crop and its mirror, [N, 2, C, h, w] on the host; cached in cache_path keyed by the
+    crops' bytes; encoded on device."""
     cache_path = Path(cache_path)
     key = _crop_digest(root, samples)
     if cache_path.is_file():
-        cached = torch.load(cache_path)
+        cached = torch.load(cache_path, weights_only=False)
         if cached.get("key") == key:
             return cached["latents"]
         log(f"latent cache {cache_path} is for other crops: encoding again")
     parts = []
+    encoder = encoder.to(device)
     for start in range(0, len(samples), batch):
         chunk = samples[start:start + batch]
         pixels = torch.from_numpy(np.stack([load_rgb(root / s["crop"]) for s in chunk])).permute(0, 3, 1, 2)
         both = torch.cat([pixels, pixels.flip(-1)])
-        latents = encoder(both)
+        latents = encoder(both.to(device)).cpu()
         parts.append(torch.stack([latents[:len(chunk)], latents[len(chunk):]], dim=1))
         if (start // batch) % 50 == 0:
             log(f"encoding latents {start + len(chunk)}/{len(samples)}")
+    encoder.cpu()
     latents = torch.cat(parts)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     partial = cache_path.with_suffix(".partial")

@@ -29,15 +29,19 @@ class Trainer:
         self.config, self.log = config, log
         torch.set_num_threads(config.threads)
         self.device = torch.device(config.device)
+        if self.device.type == "cuda":  # TF32 matrix products: ~8x fp32's rate, well inside the noise of training
+            torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         self.run_dir = Path(config.run_dir)
         manifest, root = dataset.read_manifest(config.dataset)
         self.manifest = manifest
         encoder, self.decoder = taef2.load(config.taef2)
-        latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / "latents-taef2.pt", log=log)
-        self.train = dataset.build_split(manifest, root, latents, "train")
+        latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / "latents-taef2.pt", log=log,
+                                         device=self.device)
+        self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
         self.validation = dataset.build_split(manifest, root, latents, "validation")
         tokenizer = manifest["tokenizer"]
         self.empty_ids = torch.tensor([dataset.pad(tokenizer["empty_prompt_ids"], tokenizer["max_length"], tokenizer["pad_id"])])
+        self.empty_ids_on_device = self.empty_ids.to(self.device)
         self.schedule = NoiseSchedule(config.scheduler)
         self.step, self.init_steps = 0, 0
         resume = checkpoints.latest(self.run_dir)
@@ -102,26 +106,26 @@ class Trainer:
         log.write_text("".join(line + "\n" for line in kept))
 
     def batch(self, step):
-        """Every random draw of one step, from a generator seeded by (seed, step)."""
-        c, split = self.config, self.train
-        g = torch.Generator().manual_seed(c.seed * 1_000_003 + step)
+        """Every random draw of one step, from a generator seeded by (seed, step), on the training device (the
+        split's tensors live there too, so a step copies nothing from the host)."""
+        c, split, d = self.config, self.train, self.device
+        g = torch.Generator(device=d).manual_seed(c.seed * 1_000_003 + step)
         b = c.batch_size
-        index = torch.randint(len(split), (b,), generator=g)
-        mirror = (torch.rand(b, generator=g) < 0.5).long() if c.mirror else torch.zeros(b, dtype=torch.long)
-        pick = (torch.rand(b, generator=g) * split.caption_count[index]).long()
+        draw = dict(generator=g, device=d)
+        index = torch.randint(len(split), (b,), **draw)
+        mirror = (torch.rand(b, **draw) < 0.5).long() if c.mirror else torch.zeros(b, dtype=torch.long, device=d)
+        pick = (torch.rand(b, **draw) * split.caption_count[index]).long()
         caption = split.caption_start[index] + pick
-        mode = torch.rand(b, generator=g)
+        mode = torch.rand(b, **draw)
         unconditional = mode < c.unconditional_fraction
         fuse = mode >= c.unconditional_fraction + c.text_only_fraction
-        face_loss = torch.rand(b, generator=g) < c.face_loss_fraction
-        t = torch.randint(self.schedule.steps, (b,), generator=g)
-        noise = torch.randn((b, *split.latents.shape[2:]), generator=g)
-        ids = torch.where(unconditional[:, None], self.empty_ids, split.caption_ids[caption])
-        d = self.device
-        return dict(x0=split.latents[index, mirror].to(d), mask=split.masks[index, mirror].to(d),
-                    ids=ids.to(d), identity_index=split.identity_index[caption].to(d),
-                    faces=split.embeddings[index].to(d), fuse=fuse.to(d), face_loss=face_loss.to(d),
-                    t=t.to(d), noise=noise.to(d))
+        face_loss = torch.rand(b, **draw) < c.face_loss_fraction
+        t = torch.randint(self.schedule.steps, (b,), **draw)
+        noise = torch.randn((b, *split.latents.shape[2:]), **draw)
+        ids = torch.where(unconditional[:, None], self.empty_ids_on_device, split.caption_ids[caption])
+        return dict(x0=split.latents[index, mirror], mask=split.masks[index, mirror], ids=ids,
+                    identity_index=split.identity_index[caption], faces=split.embeddings[index], fuse=fuse,
+                    face_loss=face_loss, t=t, noise=noise)
 
     def loss(self, batch):
         c = self.config
@@ -145,8 +149,9 @@ class Trainer:
     def _update_ema(self, step):
         steps = self.init_steps + step  # a warm start continues the EMA, not its warm-up
         decay = min(self.config.ema_decay, (1 + steps) / (10 + steps))
-        for ema, live in zip(self.ema.parameters(), self.model.parameters()):
-            ema.mul_(decay).add_(live.detach(), alpha=1 - decay)
+        ema, live = list(self.ema.parameters()), [p.detach() for p in self.model.parameters()]
+        torch._foreach_mul_(ema, decay)  # one kernel for all parameters: on a GPU, a loop's launches cost more than the maths
+        torch._foreach_add_(ema, live, alpha=1 - decay)
 
     def train_step(self, step):
         started = time.perf_counter()
@@ -167,9 +172,9 @@ class Trainer:
                 "optimizer": self.optimizer.state_dict(), "config": dataclasses.asdict(self.config),
                 "known_ids": self.model.text_encoder.known_ids, "face_mean": self.model.stea.face_mean.cpu()}
 
-    def checkpoint(self):
+    def checkpoint(self, last=False):
         path = checkpoints.save(self.run_dir, self.step, self.state(), self.config.keep_checkpoints)
-        if self.step % self.config.sample_every == 0 or self.step == self.config.steps:
+        if self.step % self.config.sample_every == 0 or last:
             self.sample_grid()
         return path
 
@@ -198,9 +203,12 @@ class Trainer:
         folder.mkdir(exist_ok=True)
         samples.save_grid(rows, folder / f"step-{self.step:07d}.png")
 
-    def run(self, stop_at=None):
+    def run(self, stop_at=None, max_seconds=None):
+        """Trains to stop_at (default: the config's steps), or until max_seconds have passed, with a checkpoint
+        where it stops, so that a time-boxed run resumes where it left off."""
         c = self.config
         stop_at = min(stop_at or c.steps, c.steps)
+        deadline = time.perf_counter() + max_seconds if max_seconds else math.inf
         log_path = self.run_dir / "loss.tsv"
         if not log_path.is_file():
             log_path.write_text("step\tloss\tlearning_rate\tseconds\n")
@@ -210,12 +218,14 @@ class Trainer:
             while self.step < stop_at:
                 loss, data_seconds, seconds = self.train_step(self.step)
                 self.step += 1
+                if time.perf_counter() >= deadline:
+                    stop_at = self.step
                 smoothed = loss if smoothed is None else 0.98 * smoothed + 0.02 * loss
                 loss_log.write(f"{self.step}\t{loss:.6f}\t{self.learning_rate(self.step - 1):.3g}\t{seconds:.3f}\n")
                 window_steps, data_time, step_time = window_steps + 1, data_time + data_seconds, step_time + seconds
                 if self.step % c.checkpoint_every == 0 or self.step == stop_at:
                     loss_log.flush()
-                    self.checkpoint()
+                    self.checkpoint(last=self.step == stop_at)
                 elapsed = time.perf_counter() - window_start
                 if elapsed >= c.progress_seconds or self.step == stop_at:
                     rate = window_steps / elapsed
@@ -247,6 +257,7 @@ def main(argv=None):
     parser.add_argument("--device", help="cpu, cuda or cuda:N (overrides the config)")
     parser.add_argument("--steps", type=int, help="total steps (overrides the config)")
     parser.add_argument("--stop-at", type=int, help="stop at this step (a checkpoint is written there)")
+    parser.add_argument("--max-seconds", type=float, help="stop after this much training time (with a checkpoint)")
     args = parser.parse_args(argv)
     try:
         config = configs.load(args.config, {"dataset": args.dataset, "run_dir": args.run_dir,
@@ -256,7 +267,7 @@ def main(argv=None):
         if not config.run_dir:
             raise configs.ConfigError(f"{args.config}: no run_dir (set 'run_dir' or pass --run-dir)")
         trainer = Trainer(config, log=lambda line: print(line, flush=True))
-        trainer.run(args.stop_at)
+        trainer.run(args.stop_at, args.max_seconds)
     except (configs.ConfigError, dataset.ManifestError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -28,6 +28,14 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null || return 1
 }
 
+# Debian's docker-compose, a compose tool that validates docker-compose.yml without a Docker engine (ComposeFileTests).
+ensure_compose_tool() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  [ "$(id -u)" -eq 0 ] || { echo "docker-compose missing and not root: the compose file tests will skip" >&2; return 1; }
+  apt-get update -qq >/dev/null || return 1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null || return 1
+}
+
 # Debian's PyTorch stack for the trainer (training/), run by /usr/bin/python3 (another python3 on the PATH may not
 # see Debian's packages). libopenblas0-pthread: without it torch's matrix products fall back to the reference BLAS.
 TRAINING_PACKAGES="python3-torch python3-torchvision python3-onnx python3-pil python3-numpy python3-pytest libopenblas0-pthread"

@@ -21,6 +21,10 @@ public sealed record IdentityInfo(
     [property: Id(2)] CacheStats Embeddings,
     [property: Id(3)] CacheStats FusedTokens);
 
+/// <summary>A fused STEA row and its key (the prompt's token ids through the identity token).</summary>
+[GenerateSerializer, Immutable, Alias("pb.FusedTokenRow")]
+public sealed record FusedTokenRow([property: Id(0)] int[] TokenIdsThroughIdentity, [property: Id(1)] float[] Fused);
+
 /// <summary>
 /// A user identity (key: "tenant/identity"): the photo's blob key, φ(face) per face encoder, and fused STEA tokens
 /// per (pack, token ids up to and including the identity token) in a bounded LRU. Knows nothing of ONNX.
@@ -31,8 +35,13 @@ public interface IIdentityGrain : IGrainWithStringKey
     Task<IdentityInfo?> Describe();
     Task<float[]?> GetEmbedding(string faceEncoderId);
     Task PutEmbedding(string faceEncoderId, float[] embedding);
+    /// <summary>A prefetch before sampling: not counted, since sampling may not get to use it.</summary>
     Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity);
-    Task PutFusedToken(string packId, int[] tokenIdsThroughIdentity, float[] fused);
+    /// <summary>
+    /// What one job's sampling did with this identity's rows: <paramref name="hits"/> rows it took from the cache,
+    /// and the rows it had to fuse (each a miss), stored with one state write.
+    /// </summary>
+    Task RecordFusedTokens(string packId, int hits, IReadOnlyList<FusedTokenRow> fused);
     /// <summary>Deletes photo reference, embeddings and tokens; returns the photo's blob key (null when absent).</summary>
     Task<string?> Delete();
 

@@ -6,7 +6,11 @@ public sealed record TenantQuotas(
     [property: Id(0)] int MaxJobsInFlight = 2,
     [property: Id(1)] int ImagesPerDay = 1000,
     [property: Id(2)] int MaxIdentities = 100,
-    [property: Id(3)] int RequestsPerMinute = 600);
+    [property: Id(3)] int RequestsPerMinute = 600)
+{
+    /// <summary>Reads (GETs: polling a job, listing, fetching images) may come this many times as often as writes.</summary>
+    public const int ReadBudgetMultiple = 10;
+}
 
 [GenerateSerializer, Immutable, Alias("pb.ApiKeyInfo")]
 public sealed record ApiKeyInfo(
@@ -37,14 +41,20 @@ public sealed record TenantInfo(
     [property: Id(6)] TenantUsage Usage,
     [property: Id(7)] DateTimeOffset CreatedAt);
 
-public enum KeyStatus { Valid, Unknown, Revoked, Suspended }
+public enum KeyStatus { Valid, Unknown, Revoked, Suspended, RateLimited }
 
+/// <summary>What a request does, for the tenant's rate limit: writes (uploads, submissions, deletes) spend
+/// <c>requests_per_minute</c>, reads a budget <see cref="TenantQuotas.ReadBudgetMultiple"/> times as large.</summary>
+public enum RequestKind { Read, Write }
+
+/// <summary>A key's check; <see cref="RetryAfter"/> is set when <see cref="KeyStatus.RateLimited"/>.</summary>
 [GenerateSerializer, Immutable, Alias("pb.KeyCheck")]
-public sealed record KeyCheck([property: Id(0)] KeyStatus Status, [property: Id(1)] string? Reason = null);
+public sealed record KeyCheck([property: Id(0)] KeyStatus Status, [property: Id(1)] string? Reason = null,
+    [property: Id(2)] TimeSpan? RetryAfter = null);
 
 public enum AdmissionDecision { Dispatch, Queued, Refused }
 
-/// <summary>Refused only for the daily image quota or the request rate; <see cref="RetryAfter"/> says when to retry.</summary>
+/// <summary>Refused only for the daily image quota (the request rate is charged when the key is checked); <see cref="RetryAfter"/> says when to retry.</summary>
 [GenerateSerializer, Immutable, Alias("pb.Admission")]
 public sealed record Admission(
     [property: Id(0)] AdmissionDecision Decision,
@@ -66,7 +76,8 @@ public interface ITenantGrain : IGrainWithStringKey
     /// behind each admission's state write. It only reads, in one synchronous step.
     /// </summary>
     [Orleans.Concurrency.AlwaysInterleave]
-    Task<KeyCheck> CheckKey(string keyId, string secret);
+    /// <summary>Checks the key and charges the request to the tenant's rate limit for <paramref name="kind"/>.</summary>
+    Task<KeyCheck> CheckKey(string keyId, string secret, RequestKind kind);
     Task SetQuotas(TenantQuotas quotas);
     Task Suspend(string reason);
     Task Resume();

@@ -14,7 +14,7 @@ public sealed class IdentityGrain(
     public const int FusedTokenCapacity = 256;
 
     private readonly LruCache<string, float[]> _fused = new(FusedTokenCapacity);
-    private long _embeddingHits, _embeddingMisses;
+    private long _embeddingHits, _embeddingMisses, _fusedHits, _fusedMisses;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class IdentityGrain(
         return Task.FromResult<IdentityInfo?>(new IdentityInfo(record,
             state.State.Embeddings.Keys.Order(StringComparer.Ordinal).ToList(),
             new CacheStats(_embeddingHits, _embeddingMisses, state.State.Embeddings.Count),
-            new CacheStats(_fused.Hits, _fused.Misses, _fused.Count)));
+            new CacheStats(_fusedHits, _fusedMisses, _fused.Count)));
     }
 
     public Task<float[]?> GetEmbedding(string faceEncoderId)
@@ -66,15 +66,18 @@ public sealed class IdentityGrain(
     public Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity)
     {
         if (state.State.Record is null) return Task.FromResult<float[]?>(null);
-        var hit = _fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused);
-        PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit);
-        return Task.FromResult(hit ? fused : null);
+        return Task.FromResult(_fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused) ? fused : null);
     }
 
-    public async Task PutFusedToken(string packId, int[] tokenIdsThroughIdentity, float[] fused)
+    public async Task RecordFusedTokens(string packId, int hits, IReadOnlyList<FusedTokenRow> fused)
     {
         if (state.State.Record is null) return;
-        _fused.Put(FusedKey(packId, tokenIdsThroughIdentity), fused);
+        _fusedHits += hits;
+        _fusedMisses += fused.Count;
+        for (var i = 0; i < hits; i++) PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit: true);
+        foreach (var row in fused) PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit: false);
+        if (fused.Count == 0) return;
+        foreach (var row in fused) _fused.Put(FusedKey(packId, row.TokenIdsThroughIdentity), row.Fused);
         state.State.FusedTokens = _fused.OldestFirst().Select(e => new FusedTokenEntry(e.Key, e.Value)).ToList();
         await state.WriteStateAsync();
     }

@@ -1,13 +1,11 @@
 namespace PortraitBooth.Grains;
 
-/// <summary>A bounded least-recently-used map with hit/miss counts. Not thread-safe: a grain is single-threaded.</summary>
+/// <summary>A bounded least-recently-used map. Not thread-safe: a grain is single-threaded.</summary>
 public sealed class LruCache<TKey, TValue>(int capacity) where TKey : notnull
 {
     private readonly Dictionary<TKey, LinkedListNode<KeyValuePair<TKey, TValue>>> _index = [];
     private readonly LinkedList<KeyValuePair<TKey, TValue>> _order = new(); // most recent first
 
-    public long Hits { get; private set; }
-    public long Misses { get; private set; }
     public int Count => _index.Count;
 
     public bool TryGet(TKey key, out TValue value)
@@ -16,11 +14,9 @@ public sealed class LruCache<TKey, TValue>(int capacity) where TKey : notnull
         {
             _order.Remove(node);
             _order.AddFirst(node);
-            Hits++;
             value = node.Value.Value;
             return true;
         }
-        Misses++;
         value = default!;
         return false;
     }

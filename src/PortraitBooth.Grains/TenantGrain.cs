@@ -15,7 +15,7 @@ public sealed class TenantGrain(
 {
     public const int MaxJobsListed = 1000;
 
-    private readonly RequestRateWindow _requests = new();
+    private readonly RequestRateWindow _writes = new(), _reads = new();
     private TenantState S => state.State;
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -70,13 +70,19 @@ public sealed class TenantGrain(
         return true;
     }
 
-    public Task<KeyCheck> CheckKey(string keyId, string secret)
+    public Task<KeyCheck> CheckKey(string keyId, string secret, RequestKind kind)
     {
         var key = S.Exists ? S.Keys.Find(k => k.KeyId == keyId) : null;
         // A wrong secret reads as Unknown, so a caller cannot tell a revoked key id from a guessed one.
         if (key is null || !ApiKeyHash.Matches(key.Salt, key.Hash, secret)) return Task.FromResult(new KeyCheck(KeyStatus.Unknown));
         if (key.Revoked) return Task.FromResult(new KeyCheck(KeyStatus.Revoked));
         if (S.Suspended) return Task.FromResult(new KeyCheck(KeyStatus.Suspended, S.SuspendedReason));
+        // Charged after the key is known good: a stranger's guesses cannot spend a tenant's budget.
+        var (window, budget, what) = kind == RequestKind.Write
+            ? (_writes, S.Quotas.RequestsPerMinute, "write requests")
+            : (_reads, S.Quotas.RequestsPerMinute * TenantQuotas.ReadBudgetMultiple, "read requests");
+        if (window.TryTake(DateTimeOffset.UtcNow, budget) is { } wait)
+            return Task.FromResult(new KeyCheck(KeyStatus.RateLimited, $"more than {budget} {what} per minute", wait));
         return Task.FromResult(new KeyCheck(KeyStatus.Valid));
     }
 
@@ -122,8 +128,6 @@ public sealed class TenantGrain(
             return new Admission(AdmissionDecision.Refused, midnight - now,
                 $"daily image quota reached ({S.ImagesToday} of {S.Quotas.ImagesPerDay} used, {images} asked)");
         }
-        if (_requests.TryTake(now, S.Quotas.RequestsPerMinute) is { } wait)
-            return new Admission(AdmissionDecision.Refused, wait, $"more than {S.Quotas.RequestsPerMinute} requests per minute");
 
         S.ImagesToday += images;
         S.Jobs.Insert(0, jobId);

@@ -93,6 +93,27 @@ public sealed class TenantIsolationTests(HostFixture host) : IClassFixture<HostF
     }
 
     [Fact]
+    public async Task A_quota_update_naming_some_quotas_keeps_the_others()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (tenantId, _) = await host.NewTenant();
+        using var admin = host.Admin();
+        await ApiClient.Expect(await admin.PutAsJsonAsync($"/v1/admin/tenants/{tenantId}/quotas",
+            new { max_jobs_in_flight = 3, images_per_day = 7, max_identities = 4, requests_per_minute = 50 }, ct), HttpStatusCode.OK);
+
+        var updated = await ApiClient.Expect(await admin.PutAsJsonAsync($"/v1/admin/tenants/{tenantId}/quotas",
+            new { images_per_day = 9 }, ct), HttpStatusCode.OK);
+
+        var quotas = updated.GetProperty("quotas");
+        Assert.Equal((3, 9, 4, 50), (quotas.GetProperty("max_jobs_in_flight").GetInt32(), quotas.GetProperty("images_per_day").GetInt32(),
+            quotas.GetProperty("max_identities").GetInt32(), quotas.GetProperty("requests_per_minute").GetInt32()));
+        var stored = await ApiClient.Expect(await admin.GetAsync($"/v1/admin/tenants/{tenantId}", ct), HttpStatusCode.OK);
+        Assert.Equal(4, stored.GetProperty("quotas").GetProperty("max_identities").GetInt32());
+        await ApiClient.ExpectProblem(await admin.PutAsJsonAsync($"/v1/admin/tenants/{tenantId}/quotas",
+            new { max_jobs_in_flight = 0 }, ct), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Daily_image_quota_answers_429_with_retry_after()
     {
         var ct = TestContext.Current.CancellationToken;

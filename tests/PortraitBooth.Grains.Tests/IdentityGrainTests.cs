@@ -8,16 +8,17 @@ public sealed class IdentityGrainTests(ClusterFixture cluster)
         new(tenantId, identityId, "George", $"{tenantId}/photos/{identityId}", [1, 2, 3, 4], 1, DateTimeOffset.UtcNow);
 
     [Fact]
-    public async Task Fused_tokens_live_in_a_bounded_lru_with_hit_and_miss_counts()
+    public async Task Fused_tokens_live_in_a_bounded_lru_and_count_what_sampling_used_not_what_was_prefetched()
     {
         var (tenantId, _) = await cluster.NewTenant();
         var identity = cluster.Grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(tenantId, "george"));
         await identity.Create(Record(tenantId, "george"));
 
         int[] Ids(int i) => [49406, 320, i];
-        for (var i = 0; i < IdentityGrain.FusedTokenCapacity; i++) await identity.PutFusedToken("tiny", Ids(i), [i]);
+        FusedTokenRow Row(int i) => new(Ids(i), [i]);
+        await identity.RecordFusedTokens("tiny", 0, Enumerable.Range(0, IdentityGrain.FusedTokenCapacity).Select(Row).ToList());
         Assert.Equal(new float[] { 0f }, await identity.GetFusedToken("tiny", Ids(0))); // touch the oldest: now most recent
-        await identity.PutFusedToken("tiny", Ids(1000), [1000]);          // evicts the least recent: entry 1
+        await identity.RecordFusedTokens("tiny", 1, [Row(1000)]);                          // evicts the least recent: entry 1
 
         Assert.Null(await identity.GetFusedToken("tiny", Ids(1)));
         Assert.Null(await identity.GetFusedToken("other-pack", Ids(0)));
@@ -25,7 +26,7 @@ public sealed class IdentityGrainTests(ClusterFixture cluster)
         Assert.Equal(new float[] { 0f }, await identity.GetFusedToken("tiny", Ids(0)));
 
         var info = await identity.Describe();
-        Assert.Equal(new CacheStats(3, 2, IdentityGrain.FusedTokenCapacity), info!.FusedTokens);
+        Assert.Equal(new CacheStats(1, IdentityGrain.FusedTokenCapacity + 1, IdentityGrain.FusedTokenCapacity), info!.FusedTokens);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class IdentityGrainTests(ClusterFixture cluster)
 
         Assert.Null(await identity.GetEmbedding("tiny:abc"));
         await identity.PutEmbedding("tiny:abc", [0.5f, 0.25f]);
-        await identity.PutFusedToken("tiny", [1, 2], [9f]);
+        await identity.RecordFusedTokens("tiny", 0, [new FusedTokenRow([1, 2], [9f])]);
         Assert.Equal(new float[] { 0.5f, 0.25f }, await identity.GetEmbedding("tiny:abc"));
         Assert.Null(await identity.GetEmbedding("mid:def"));
         var info = await identity.Describe();

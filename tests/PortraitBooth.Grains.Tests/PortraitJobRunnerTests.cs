@@ -34,6 +34,26 @@ public sealed class PortraitJobRunnerTests(ClusterFixture cluster, WorkerFixture
     }
 
     [Fact]
+    public async Task A_repeat_request_with_an_expression_hits_the_cache_and_another_expression_misses_it()
+    {
+        var (tenantId, identity) = await NewIdentity();
+        var tiny = worker.Packs.Get("tiny");
+        var fuses = tiny.Pipeline.Conditioning.FuseRuns;
+
+        await Generate(tenantId, "a photo of a man", count: 1, expressions: ["happy"]);
+        Assert.Equal(fuses + 1, tiny.Pipeline.Conditioning.FuseRuns);
+        await Generate(tenantId, "a photo of a man", count: 1, expressions: ["happy"]); // the key has the inserted word
+        Assert.Equal(fuses + 1, tiny.Pipeline.Conditioning.FuseRuns);
+        await Generate(tenantId, "a photo of a man", count: 1, expressions: ["sad"]);
+        Assert.Equal(fuses + 2, tiny.Pipeline.Conditioning.FuseRuns);
+        await Generate(tenantId, "a photo of a man", count: 1);                        // no expression: its own row
+        Assert.Equal(fuses + 3, tiny.Pipeline.Conditioning.FuseRuns);
+
+        var info = (await identity.Describe())!;
+        Assert.Equal(new CacheStats(Hits: 1, Misses: 3, Entries: 3), info.FusedTokens);
+    }
+
+    [Fact]
     public async Task Cancelling_mid_sampling_ends_the_job_cancelled_and_keeps_no_images()
     {
         var (tenantId, _) = await NewIdentity();
@@ -77,14 +97,15 @@ public sealed class PortraitJobRunnerTests(ClusterFixture cluster, WorkerFixture
         return (tenantId, identity);
     }
 
-    private static JobSpec Spec(string tenantId, string prompt, int count, int steps) =>
-        new(tenantId, "tiny", prompt, "", ["george"], Seed: 7, Steps: steps, Guidance: 5f, Width: 128, Height: 128, Count: count);
+    private static JobSpec Spec(string tenantId, string prompt, int count, int steps, IReadOnlyList<string?>? expressions = null) =>
+        new(tenantId, "tiny", prompt, "", ["george"], Seed: 7, Steps: steps, Guidance: 5f, Width: 128, Height: 128, Count: count,
+            Expressions: expressions);
 
-    private async Task<JobSnapshot> Generate(string tenantId, string prompt, int count)
+    private async Task<JobSnapshot> Generate(string tenantId, string prompt, int count, IReadOnlyList<string?>? expressions = null)
     {
         var jobId = Specs.NewJobId();
         var job = cluster.Grains.GetGrain<IGenerationJobGrain>(jobId);
-        await job.Submit(Spec(tenantId, prompt, count, steps: 3));
+        await job.Submit(Spec(tenantId, prompt, count, steps: 3, expressions));
         Assert.Equal(JobRunOutcome.Succeeded, await worker.Runner.Run(jobId, 1));
         return (await job.Get())!;
     }

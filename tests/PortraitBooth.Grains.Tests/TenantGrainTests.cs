@@ -16,9 +16,9 @@ public sealed class TenantGrainTests(ClusterFixture cluster)
         Assert.Equal((tenantId, key.KeyId), (parts.TenantId, parts.KeyId));
 
         var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
-        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(parts.KeyId, parts.Secret)).Status);
-        Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey(parts.KeyId, parts.Secret.Replace(parts.Secret[0], parts.Secret[0] == 'a' ? 'b' : 'a'))).Status);
-        Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey("000000000000", parts.Secret)).Status);
+        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(parts.KeyId, parts.Secret, RequestKind.Read)).Status);
+        Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey(parts.KeyId, parts.Secret.Replace(parts.Secret[0], parts.Secret[0] == 'a' ? 'b' : 'a'), RequestKind.Read)).Status);
+        Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey("000000000000", parts.Secret, RequestKind.Read)).Status);
 
         var stored = await ReadStoredTenant(tenantId);
         var storedKey = Assert.Single(stored.Keys);
@@ -40,15 +40,15 @@ public sealed class TenantGrainTests(ClusterFixture cluster)
 
         Assert.True(await tenant.RevokeKey(first.KeyId));
         Assert.False(await tenant.RevokeKey("nope"));
-        Assert.Equal(KeyStatus.Revoked, (await tenant.CheckKey(a!.KeyId, a.Secret)).Status);
-        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(b!.KeyId, b.Secret)).Status);
+        Assert.Equal(KeyStatus.Revoked, (await tenant.CheckKey(a!.KeyId, a.Secret, RequestKind.Read)).Status);
+        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(b!.KeyId, b.Secret, RequestKind.Read)).Status);
 
         await tenant.Suspend("unpaid invoice");
-        var check = await tenant.CheckKey(b.KeyId, b.Secret);
+        var check = await tenant.CheckKey(b.KeyId, b.Secret, RequestKind.Read);
         Assert.Equal((KeyStatus.Suspended, "unpaid invoice"), (check.Status, check.Reason));
         Assert.Equal(AdmissionDecision.Refused, (await tenant.Admit(Specs.NewJobId(), 1)).Decision);
         await tenant.Resume();
-        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(b.KeyId, b.Secret)).Status);
+        Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(b.KeyId, b.Secret, RequestKind.Read)).Status);
 
         var info = await tenant.Describe();
         Assert.Equal([true, false], info!.Keys.Select(k => k.Revoked));
@@ -79,7 +79,7 @@ public sealed class TenantGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task Admission_refuses_past_the_daily_image_quota_and_the_request_rate_with_retry_after()
+    public async Task Admission_refuses_past_the_daily_image_quota_with_retry_after()
     {
         var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(MaxJobsInFlight: 100, ImagesPerDay: 5, RequestsPerMinute: 3));
         var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
@@ -91,12 +91,27 @@ public sealed class TenantGrainTests(ClusterFixture cluster)
 
         Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit("j3", 1)).Decision);
         Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit("j1", 4)).Decision); // repeated: not charged again
-        await tenant.SetQuotas(new TenantQuotas(MaxJobsInFlight: 100, ImagesPerDay: 100, RequestsPerMinute: 3));
-        Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit("j4", 1)).Decision);
-        var tooFast = await tenant.Admit("j5", 1);
-        Assert.Equal(AdmissionDecision.Refused, tooFast.Decision);
+        Assert.Equal(["j3", "j1"], await tenant.Jobs());
+    }
+
+    [Fact]
+    public async Task Every_checked_request_spends_the_rate_limit_writes_at_the_quota_reads_at_ten_times_it()
+    {
+        var (tenantId, key) = await cluster.NewTenant(new TenantQuotas(RequestsPerMinute: 3));
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
+        Assert.True(ApiKeyFormat.TryParse(key.Key, out var parts));
+
+        for (var i = 0; i < 3; i++) Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(parts.KeyId, parts.Secret, RequestKind.Write)).Status);
+        var tooFast = await tenant.CheckKey(parts.KeyId, parts.Secret, RequestKind.Write);
+        Assert.Equal(KeyStatus.RateLimited, tooFast.Status);
         Assert.InRange(tooFast.RetryAfter!.Value, TimeSpan.FromTicks(1), TimeSpan.FromMinutes(1));
-        Assert.Equal(["j4", "j3", "j1"], await tenant.Jobs());
+        Assert.Contains("3 write requests per minute", tooFast.Reason);
+
+        for (var i = 0; i < 3 * TenantQuotas.ReadBudgetMultiple; i++)
+            Assert.Equal(KeyStatus.Valid, (await tenant.CheckKey(parts.KeyId, parts.Secret, RequestKind.Read)).Status);
+        Assert.Equal(KeyStatus.RateLimited, (await tenant.CheckKey(parts.KeyId, parts.Secret, RequestKind.Read)).Status);
+        var wrongSecret = parts.Secret.Replace(parts.Secret[0], parts.Secret[0] == 'a' ? 'b' : 'a');
+        Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey(parts.KeyId, wrongSecret, RequestKind.Read)).Status); // not charged, not told
     }
 
     private async Task<TenantState> ReadStoredTenant(string tenantId)

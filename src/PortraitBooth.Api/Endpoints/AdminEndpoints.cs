@@ -31,7 +31,8 @@ public static partial class AdminEndpoints
         tenants.MapGet("/{id}", Get).WithName(namePrefix + "GetTenant");
         tenants.MapPost("/{id}/keys", CreateKey).WithName(namePrefix + "CreateTenantKey");
         tenants.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName(namePrefix + "RevokeTenantKey");
-        tenants.MapPut("/{id}/quotas", SetQuotas).WithName(namePrefix + "SetTenantQuotas");
+        tenants.MapPut("/{id}/quotas", SetQuotas).WithName(namePrefix + "SetTenantQuotas")
+            .WithSummary("Set a tenant's quotas: the quotas the body names change, the ones it leaves out keep their values");
         tenants.MapPost("/{id}/suspend", Suspend).WithName(namePrefix + "SuspendTenant");
         tenants.MapPost("/{id}/resume", Resume).WithName(namePrefix + "ResumeTenant");
         return tenants;
@@ -78,10 +79,10 @@ public static partial class AdminEndpoints
         return await grains.GetGrain<ITenantGrain>(id).RevokeKey(keyId) ? TypedResults.NoContent() : throw ApiException.NotFound($"key '{keyId}' of tenant '{id}'");
     }
 
-    private static async Task<Ok<TenantInfo>> SetQuotas(IGrainFactory grains, string id, TenantQuotas quotas)
+    private static async Task<Ok<TenantInfo>> SetQuotas(IGrainFactory grains, string id, TenantQuotasUpdate update)
     {
+        var quotas = update.AppliedTo((await Find(grains, id)).Quotas);
         CheckQuotas(quotas);
-        await Find(grains, id);
         await grains.GetGrain<ITenantGrain>(id).SetQuotas(quotas);
         return TypedResults.Ok(await Find(grains, id));
     }

@@ -55,11 +55,7 @@ public static class GenerationEndpoints
                 $"{IdempotencyHeader} '{idempotencyKey}' was used for a different request");
         var (snapshot, admission) = await job.Submit(spec);
         if (admission.Decision == AdmissionDecision.Refused)
-        {
-            var retryAfter = Math.Max(1, (int)Math.Ceiling((admission.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
-            throw new ApiException(StatusCodes.Status429TooManyRequests, "Too many requests",
-                admission.Reason ?? "the tenant's quota is exhausted", new Dictionary<string, string> { ["Retry-After"] = retryAfter.ToString() });
-        }
+            throw ApiException.TooManyRequests(admission.Reason ?? "the tenant's quota is exhausted", admission.RetryAfter);
         return TypedResults.Accepted($"/v1/generations/{jobId}", GenerationView.From(snapshot));
     }
 

@@ -8,4 +8,11 @@ public class ApiException(int status, string title, string detail, IReadOnlyDict
     public IReadOnlyDictionary<string, string> Headers { get; } = headers ?? new Dictionary<string, string>();
 
     public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, "Not Found", $"{what} was not found");
+
+    /// <summary>429 with <c>Retry-After</c> in whole seconds (at least 1).</summary>
+    public static ApiException TooManyRequests(string detail, TimeSpan? retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        return new(StatusCodes.Status429TooManyRequests, "Too Many Requests", detail, new Dictionary<string, string> { ["Retry-After"] = seconds.ToString() });
+    }
 }

@@ -107,12 +107,8 @@ public sealed class AuthenticationThrottle(IOptions<AuthenticationThrottleOption
         return "address " + ip;
     }
 
-    private static ApiException TooMany(string what, TimeSpan wait)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        return new ApiException(StatusCodes.Status429TooManyRequests, "Too many failed authentications",
-            $"too many failed authentications {what}; retry after {seconds} s", new Dictionary<string, string> { ["Retry-After"] = seconds.ToString() });
-    }
+    private static ApiException TooMany(string what, TimeSpan wait) =>
+        ApiException.TooManyRequests($"too many failed authentications {what}; retry after {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s", wait);
 
     private sealed class Subject
     {

@@ -5,7 +5,8 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <summary>
 /// The tenant of a request comes from its API key and nowhere else: <c>Authorization: Bearer pb_…</c> is checked by
 /// the tenant's grain. Missing, malformed, unknown or revoked keys answer 401; a suspended tenant answers 403 with
-/// the reason; wrong keys count towards the <see cref="AuthenticationThrottle"/> (429).
+/// the reason; a tenant over its rate limit (every authenticated request counts: <see cref="RequestKind"/>) 429;
+/// wrong keys count towards the <see cref="AuthenticationThrottle"/> (429).
 /// </summary>
 public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle throttle) : IRequestGuard
 {
@@ -30,7 +31,8 @@ public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle 
         }
         var keyName = $"{key.TenantId}/{key.KeyId}";
         throttle.Check(http, keyName);
-        var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret);
+        var kind = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestKind.Read : RequestKind.Write;
+        var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret, kind);
         switch (check.Status)
         {
             case KeyStatus.Valid:
@@ -39,6 +41,8 @@ public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle 
             case KeyStatus.Suspended:
                 throw new ApiException(StatusCodes.Status403Forbidden, "Tenant suspended",
                     $"the tenant is suspended: {check.Reason ?? "no reason given"}");
+            case KeyStatus.RateLimited:
+                throw ApiException.TooManyRequests($"the tenant's rate limit is reached: {check.Reason}", check.RetryAfter);
             case KeyStatus.Revoked:
                 throttle.Failed(http, keyName);
                 throw Unauthorized("the API key has been revoked");

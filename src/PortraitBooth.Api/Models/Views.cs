@@ -95,6 +95,14 @@ public sealed record TenantCreateBody(string? Id, string? Name, TenantQuotas? Qu
 
 public sealed record TenantCreated(string TenantId, string Name, string KeyId, string Key);
 
+/// <summary>A PUT of a tenant's quotas: each quota it names is set, each it leaves out keeps its current value.</summary>
+public sealed record TenantQuotasUpdate(int? MaxJobsInFlight, int? ImagesPerDay, int? MaxIdentities, int? RequestsPerMinute)
+{
+    public TenantQuotas AppliedTo(TenantQuotas current) => new(
+        MaxJobsInFlight ?? current.MaxJobsInFlight, ImagesPerDay ?? current.ImagesPerDay,
+        MaxIdentities ?? current.MaxIdentities, RequestsPerMinute ?? current.RequestsPerMinute);
+}
+
 public sealed record KeyCreateBody(string? Label);
 
 public sealed record KeyCreated(string KeyId, string Key);

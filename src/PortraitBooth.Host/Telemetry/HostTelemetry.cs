@@ -45,10 +45,12 @@ public static class HostTelemetry
         return builder;
     }
 
-    /// <summary><see cref="MetricsPath"/> when Prometheus is on. No admin key: scrapers send none, and it shows counts, not content.</summary>
+    /// <summary><see cref="MetricsPath"/> when Prometheus is on, for the scrapers <see cref="MetricsAccess"/> lets in.</summary>
     public static WebApplication MapPortraitBoothMetrics(this WebApplication app, TelemetrySettings settings)
     {
-        if (settings.Prometheus) app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (!settings.Prometheus) return app;
+        app.UseMetricsAccess(settings);
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 

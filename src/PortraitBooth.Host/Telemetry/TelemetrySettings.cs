@@ -14,6 +14,12 @@ public sealed class TelemetrySettings
     /// </summary>
     public int PrometheusCacheMilliseconds { get; set; }
 
+    /// <summary>
+    /// The bearer token a scrape must send. Empty (default): no token, but only loopback clients are answered, so a
+    /// container or a remote Prometheus needs one (the metrics' labels name tenants).
+    /// </summary>
+    public string MetricsKey { get; set; } = "";
+
     public OtlpSettings Otlp { get; set; } = new();
 }
 

@@ -67,7 +67,7 @@ public sealed class ConditioningBuilder(ModelPack pack, ClipTokenizer tokenizer)
         var missing = new List<int>();
         for (var k = 0; k < rows.Count; k++)
         {
-            if (cache?.Get(k, Through(tokens, rows[k])) is { } cached && cached.Length == width)
+            if (cache?.Get(k, tokens.IdsThroughIdentity(k)) is { } cached && cached.Length == width)
                 cached.CopyTo(values.AsSpan(rows[k] * width, width));
             else
                 missing.Add(k);
@@ -75,10 +75,8 @@ public sealed class ConditioningBuilder(ModelPack pack, ClipTokenizer tokenizer)
         if (missing.Count == 0) return;
         _fusion.Apply(values, missing.Select(k => rows[k]).ToList(), missing.Select(k => faces[k]).ToList(), timer);
         if (cache is null) return;
-        foreach (var k in missing) cache.Put(k, Through(tokens, rows[k]), values.AsSpan(rows[k] * width, width).ToArray());
+        foreach (var k in missing) cache.Put(k, tokens.IdsThroughIdentity(k), values.AsSpan(rows[k] * width, width).ToArray());
     }
-
-    private static int[] Through(TokenizedPrompt tokens, int row) => tokens.Ids.Take(row + 1).ToArray();
 
     /// <summary>
     /// The k-th identity token takes the k-th face, so with any face the counts must agree. Without faces the

@@ -1,9 +1,9 @@
 namespace PortraitBooth.Inference.Conditioning;
 
 /// <summary>
-/// Fused STEA rows a caller already has. CLIP's text encoder is causal, so the fused row of identity k depends only
-/// on the token ids up to and including its identity token and on face k: those ids are the key. A hit skips the
-/// fuse module for that row; misses are fused and handed to <see cref="Put"/>.
+/// Fused STEA rows a caller already has, for one set of faces and one pack (<see cref="Packs.PackIdentity.FusionId"/>).
+/// Within that, the fused row of identity k depends only on face k and on <see cref="Text.TokenizedPrompt.IdsThroughIdentity"/>:
+/// those ids are the key. A hit skips the fuse module for that row; misses are fused and handed to <see cref="Put"/>.
 /// </summary>
 public interface IFusedTokenCache
 {

@@ -9,9 +9,12 @@ public static class PackIdentity
     /// <summary>φ's source: "&lt;pack&gt;:&lt;face_encoder sha256&gt;". The API (uploads) and the worker (jobs) must agree on it.</summary>
     public static string FaceEncoderId(string packName, PackManifest manifest) => $"{packName}:{FileHash(manifest, PackModels.FaceEncoder)}";
 
-    /// <summary>The text encoder + fuse module: "&lt;pack&gt;:&lt;text_encoder sha256&gt;:&lt;stea sha256&gt;".</summary>
+    /// <summary>
+    /// Everything a fused row depends on besides the identity's photo and the prompt's ids: the text encoder, the
+    /// fuse module and the face encoder that made φ — "&lt;pack&gt;:&lt;text_encoder&gt;:&lt;stea&gt;:&lt;face_encoder sha256&gt;".
+    /// </summary>
     public static string FusionId(string packName, PackManifest manifest) =>
-        $"{packName}:{FileHash(manifest, PackModels.TextEncoder)}:{FileHash(manifest, PackModels.Stea)}";
+        $"{packName}:{FileHash(manifest, PackModels.TextEncoder)}:{FileHash(manifest, PackModels.Stea)}:{FileHash(manifest, PackModels.FaceEncoder)}";
 
     // A manifest without a hash for the file falls back to the pack version (hand-made packs).
     private static string FileHash(PackManifest manifest, string model) =>

@@ -20,6 +20,13 @@ public sealed class TokenizedPrompt
     /// <summary>Tokens that are one of the pack's expression words, in prompt order.</summary>
     public IReadOnlyList<WordPosition> ExpressionTokens { get; }
 
+    /// <summary>
+    /// The key of identity k's fused STEA row: the ids up to and including its identity token. The text encoder is
+    /// causal, so the row depends on nothing later in the prompt; expression words inserted before the identity
+    /// word are part of it. Every cache of fused rows keys by this, so a prefetch and the pipeline agree.
+    /// </summary>
+    public int[] IdsThroughIdentity(int k) => Ids.Take(IdentityTokens[k].Index + 1).ToArray();
+
     /// <summary>The ids followed by <see cref="TokenizerSpec.PadId"/> up to <see cref="TokenizerSpec.MaxLength"/>.</summary>
     public int[] ToPadded(TokenizerSpec spec)
     {

@@ -52,7 +52,7 @@ public sealed class PortraitJobRunner(
             using (PlatformTracing.Source.StartActivity("conditioning"))
             {
                 faces = await FaceEmbeddings(spec, pack, identities);
-                fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, IdsThroughIdentities(pack, spec.Prompt));
+                fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, pack.Pipeline.Check(Request(spec, faces, 0, null)));
             }
 
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,13 +64,7 @@ public sealed class PortraitJobRunner(
                 for (var i = 0; i < spec.Count; i++)
                 {
                     progress.StartImage(i * spec.Steps);
-                    var request = new GenerationRequest
-                    {
-                        Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)i),
-                        Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
-                        Boxes = spec.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
-                        Expressions = spec.Expressions,
-                    };
+                    var request = Request(spec, faces, i, fusedTokens);
                     // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
                     using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
                     samplingSeconds += generated.Total.TotalSeconds;
@@ -155,11 +149,14 @@ public sealed class PortraitJobRunner(
     }
 
     /// <summary>For each identity token of the prompt (in order), the token ids through it: the fused-token cache key.</summary>
-    private static IReadOnlyList<int[]> IdsThroughIdentities(InstalledPack pack, string prompt)
+    /// <summary>Image <paramref name="index"/> of the job: the spec's request with its own seed.</summary>
+    private static GenerationRequest Request(JobSpec spec, IReadOnlyList<float[]> faces, int index, IdentityFusedTokens? fusedTokens) => new()
     {
-        var tokens = pack.Pipeline.Tokenizer.Tokenize(prompt);
-        return tokens.IdentityTokens.Select(t => tokens.Ids.Take(t.Index + 1).ToArray()).ToList();
-    }
+        Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)index),
+        Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
+        Boxes = spec.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
+        Expressions = spec.Expressions,
+    };
 
     private static byte[] EncodePng(Image image)
     {

@@ -27,6 +27,15 @@ public sealed class ClipTokenizerTests
     }
 
     [Fact]
+    public void EachIdentityKeysItsFusedRowByTheIdsThroughItsIdentityToken()
+    {
+        var prompt = Tokenizer.Tokenize("a photo of a happy man and a sad woman");
+
+        Assert.Equal(prompt.Ids.Take(7), prompt.IdsThroughIdentity(0));  // BOS … "man"
+        Assert.Equal(prompt.Ids.Take(11), prompt.IdsThroughIdentity(1)); // BOS … "woman"
+    }
+
+    [Fact]
     public void WordsMatchAfterNormalisation()
     {
         var prompt = Tokenizer.Tokenize("A HAPPY  Man!");
