@@ -57,8 +57,9 @@ public static class PortraitBoothApiExtensions
     }
 
     /// <summary>
-    /// Error handling, <c>/v1</c> (tenant API behind the tenant key, admin API behind the admin key, both checked before the body is read), the admin dashboard
-    /// and the Orleans Dashboard under <c>/admin</c> (behind the dashboard's sign-in), OpenAPI, Scalar, health.
+    /// Error handling, <c>/v1</c> (tenant API behind the tenant key, admin API behind the admin key, both checked before
+    /// the body is read), the admin dashboard and the Orleans Dashboard under <c>/admin</c> (behind the dashboard's
+    /// sign-in), OpenAPI, Scalar, health.
     /// </summary>
     public static WebApplication MapPortraitBoothApi(this WebApplication app)
     {

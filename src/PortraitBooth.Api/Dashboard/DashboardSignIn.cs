@@ -51,7 +51,8 @@ public static class DashboardSignIn
 
     /// <summary>
     /// A page request goes to the login page, by a relative address: the absolute one the cookie handler builds
-    /// carries the request's Host header, which a client can forge. The dashboard's JSON gets 401 with a ProblemDetails body.
+    /// carries the request's Host header, which a client can forge. The dashboard's JSON gets 401 with a ProblemDetails
+    /// body.
     /// </summary>
     private static async Task RedirectPagesOnly(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
     {
