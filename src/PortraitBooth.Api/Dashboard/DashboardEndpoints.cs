@@ -49,7 +49,7 @@ public static class DashboardEndpoints
 
     private static async Task<NoContent> SignIn(HttpContext http, SignInBody body, AdminKeyCheck check)
     {
-        check.Verify(http, body.Key, "the admin key");
+        await check.Verify(http, body.Key, "the admin key");
         await DashboardSessions.SignIn(http);
         return TypedResults.NoContent();
     }

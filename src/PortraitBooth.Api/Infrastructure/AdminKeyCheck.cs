@@ -14,14 +14,14 @@ public sealed class AdminKeyCheck(IOptions<PortraitBoothApiOptions> options, Aut
     private const string ThrottledAs = "admin";
 
     /// <param name="what">What the caller should have sent, for the 401's detail.</param>
-    public void Verify(HttpContext http, string? given, string what)
+    public async ValueTask Verify(HttpContext http, string? given, string what)
     {
         var expected = options.Value.AdminKey;
         if (string.IsNullOrEmpty(expected))
             throw new ApiException(StatusCodes.Status403Forbidden, "Admin API disabled", "no admin key is configured (PortraitBooth:AdminKey)");
-        throttle.Check(http, ThrottledAs);
+        await throttle.Check(http, ThrottledAs);
         if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given ?? ""), Encoding.UTF8.GetBytes(expected))) return;
-        if (!string.IsNullOrEmpty(given)) throttle.Failed(http, ThrottledAs); // no key at all is no guess
+        if (!string.IsNullOrEmpty(given)) await throttle.Failed(http, ThrottledAs); // no key at all is no guess
         throw new ApiException(StatusCodes.Status401Unauthorized, "Unauthorized", $"{what} is required");
     }
 }

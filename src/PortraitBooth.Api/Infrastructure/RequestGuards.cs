@@ -41,9 +41,5 @@ public sealed class AdminKeyGuard(AdminKeyCheck check) : IRequestGuard
 {
     public const string Header = "X-Admin-Key";
 
-    public ValueTask Check(HttpContext http)
-    {
-        check.Verify(http, http.Request.Headers[Header].ToString(), $"a valid {Header} header");
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask Check(HttpContext http) => check.Verify(http, http.Request.Headers[Header].ToString(), $"a valid {Header} header");
 }

@@ -20,17 +20,17 @@ public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle 
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            throttle.Check(http, key: null);
+            await throttle.Check(http, key: null);
             throw Unauthorized("an API key is required: send 'Authorization: Bearer <key>'"); // no guess: not counted
         }
         if (!ApiKeyFormat.TryParse(header["Bearer ".Length..].Trim(), out var key))
         {
-            throttle.Check(http, key: null);
-            throttle.Failed(http, key: null);
+            await throttle.Check(http, key: null);
+            await throttle.Failed(http, key: null);
             throw Unauthorized("the API key is not valid");
         }
         var keyName = $"{key.TenantId}/{key.KeyId}";
-        throttle.Check(http, keyName);
+        await throttle.Check(http, keyName);
         var kind = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) ? RequestKind.Read : RequestKind.Write;
         var check = await grains.GetGrain<ITenantGrain>(key.TenantId).CheckKey(key.KeyId, key.Secret, kind);
         switch (check.Status)
@@ -44,10 +44,10 @@ public sealed class TenantKeyGuard(IGrainFactory grains, AuthenticationThrottle 
             case KeyStatus.RateLimited:
                 throw ApiException.TooManyRequests($"the tenant's rate limit is reached: {check.Reason}", check.RetryAfter);
             case KeyStatus.Revoked:
-                throttle.Failed(http, keyName);
+                await throttle.Failed(http, keyName);
                 throw Unauthorized("the API key has been revoked");
             default:
-                throttle.Failed(http, keyName);
+                await throttle.Failed(http, keyName);
                 throw Unauthorized("the API key is not valid");
         }
     }
