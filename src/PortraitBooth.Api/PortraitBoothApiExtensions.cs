@@ -46,6 +46,7 @@ public static class PortraitBoothApiExtensions
         services.AddSingleton<AdminKeyGuard>();
         services.AddSingleton<AntiforgeryGuard>();
         services.AddDashboardSignIn();
+        services.AddTrustedProxies(configuration);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using PortraitBooth.Api;
+using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Host.Telemetry;
 
 namespace PortraitBooth.Host;
@@ -12,6 +13,7 @@ public static class PortraitBoothHost
         builder.AddPortraitBoothHost();
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UsePortraitBoothSecurityHeaders();
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortraitBoothHostOptions>>().Value;
         if (options.Mode == Distributed.HostMode.Distributed && !options.Distributed.IsApi)
