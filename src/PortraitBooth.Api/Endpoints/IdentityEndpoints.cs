@@ -32,9 +32,7 @@ public static class IdentityEndpoints
         var maxBytes = options.Value.MaxUploadBytes;
         // The whole body may exceed the photo by the multipart framing and the name; Kestrel cuts anything far larger.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 64 * 1024;
-        if (!http.Request.HasFormContentType)
-            throw new ArgumentException("send the photo as multipart/form-data with a 'photo' field");
-        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var form = await MultipartForm.Read(http.Request, cancellationToken);
         var photo = form.Files.GetFile("photo") ?? throw new ArgumentException("the form has no 'photo' file");
         if (photo.Length > maxBytes)
             throw new ApiException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
