@@ -12,7 +12,8 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
 /// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels).</item>
 /// <item>Other <see cref="ArgumentException"/>s (invalid request, identity count, prompt too long, unknown pack): 400.</item>
-/// <item><see cref="BadHttpRequestException"/> (malformed body, body over the size limit): its status (400, 413).</item>
+/// <item><see cref="BadHttpRequestException"/> (malformed body or query, body over the size limit, wrong content type):
+/// its status (400, 413, 415), with a detail of <see cref="BindingProblem"/>'s.</item>
 /// <item>Anything else: 500 without internals.</item>
 /// </list>
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ApiException api => (api.Status, api.Title, api.Message),
             NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", bad.Message),
+            BadHttpRequestException bad => (bad.StatusCode, BadRequestTitle(bad.StatusCode), BindingProblem.Describe(context, bad)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was aborted"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),
         };
@@ -40,4 +41,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    private static string BadRequestTitle(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Payload too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
 }
