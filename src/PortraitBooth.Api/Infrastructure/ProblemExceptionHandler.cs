@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using PortraitBooth.Inference.Faces;
@@ -10,7 +11,8 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <list type="bullet">
 /// <item><see cref="ApiException"/>: its own status, title, detail and headers.</item>
 /// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
-/// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels).</item>
+/// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels). A photo that
+/// could not be decoded gets a fixed reason, and the decoder's exception goes to the log with the trace id.</item>
 /// <item>Other <see cref="ArgumentException"/>s (invalid request, identity count, prompt too long, unknown pack): 400.</item>
 /// <item><see cref="BadHttpRequestException"/> (malformed body or query, body over the size limit, wrong content type):
 /// its status (400, 413, 415), with a detail of <see cref="BindingProblem"/>'s.</item>
@@ -24,6 +26,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             ApiException api => (api.Status, api.Title, api.Message),
+            InvalidImageException { DecodeFailure: { } failure } => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", $"the photo could not be decoded: {failure}"),
             NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
             BadHttpRequestException bad => (bad.StatusCode, BadRequestTitle(bad.StatusCode), BindingProblem.Describe(context, bad)),
@@ -31,6 +34,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),
         };
         if (status >= 500) logger.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        // The client gets a fixed reason; the decoder's own exception is kept here, findable by the answer's trace_id.
+        if (exception is InvalidImageException { InnerException: { } decoder })
+            logger.LogWarning(decoder, "photo could not be decoded on {Method} {Path}, trace_id {TraceId}", context.Request.Method, context.Request.Path,
+                Activity.Current?.Id ?? context.TraceIdentifier);
         if (exception is ApiException { Headers: var headers })
             foreach (var (name, value) in headers) context.Response.Headers[name] = value;
         context.Response.StatusCode = status;
