@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Infrastructure;
 
@@ -17,25 +18,25 @@ public static class MultipartForm
     public static async Task<IFormCollection> Read(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType))
-            throw new ArgumentException("send the photo as multipart/form-data with a 'photo' field");
+            throw new InvalidRequestException("send the photo as multipart/form-data with a 'photo' field");
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value ?? "";
         var multipart = contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
         if (multipart && boundary.Length == 0)
-            throw new ArgumentException("Content-Type multipart/form-data needs a boundary parameter (boundary=...)");
+            throw new InvalidRequestException("Content-Type multipart/form-data needs a boundary parameter (boundary=...)");
         if (multipart && boundary.Length > MaxBoundaryLength)
-            throw new ArgumentException($"the multipart boundary is {boundary.Length} characters; at most {MaxBoundaryLength} are allowed (RFC 2046)");
+            throw new InvalidRequestException($"the multipart boundary is {boundary.Length} characters; at most {MaxBoundaryLength} are allowed (RFC 2046)");
         try
         {
             return await request.ReadFormAsync(cancellationToken);
         }
         catch (InvalidDataException e)
         {
-            throw new ArgumentException(Describe(e, request.HttpContext.RequestServices.GetService<IOptions<FormOptions>>()?.Value ?? new FormOptions()), e);
+            throw new InvalidRequestException(Describe(e, request.HttpContext.RequestServices.GetService<IOptions<FormOptions>>()?.Value ?? new FormOptions()));
         }
         // Kestrel's 413 and an aborted request are IOExceptions too: they keep their own answers.
         catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            throw new ArgumentException($"the multipart body ends before its closing boundary '--{(boundary.Length > 0 ? boundary : "...")}--'", e);
+            throw new InvalidRequestException($"the multipart body ends before its closing boundary '--{(boundary.Length > 0 ? boundary : "...")}--'");
         }
     }
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
+using PortraitBooth.Inference.Sampling;
+using PortraitBooth.Inference.Text;
 
 namespace PortraitBooth.Api.Infrastructure;
 
@@ -13,7 +16,8 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
 /// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels). A photo that
 /// could not be decoded gets a fixed reason, and the decoder's exception goes to the log with the trace id.</item>
-/// <item>Other <see cref="ArgumentException"/>s (invalid request, identity count, prompt too long, unknown pack): 400.</item>
+/// <item>The request errors (<see cref="InvalidRequestException"/>, <see cref="IdentityCountException"/>,
+/// <see cref="PromptTooLongException"/>, <see cref="UnknownPackException"/>): 400.</item>
 /// <item><see cref="BadHttpRequestException"/> (malformed body or query, body over the size limit, wrong content type):
 /// its status (400, 413, 415), with a detail of <see cref="BindingProblem"/>'s.</item>
 /// <item>Anything else: 500 without internals.</item>
@@ -28,7 +32,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ApiException api => (api.Status, api.Title, api.Message),
             InvalidImageException { DecodeFailure: { } failure } => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", $"the photo could not be decoded: {failure}"),
             NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
-            ArgumentException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
+            // Only our own request errors, whose messages are written for clients: any other ArgumentException (a
+            // library's "An item with the same key has already been added") is internal text and a 500.
+            InvalidRequestException or IdentityCountException or PromptTooLongException or UnknownPackException =>
+                (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
             BadHttpRequestException bad => (bad.StatusCode, BadRequestTitle(bad.StatusCode), BindingProblem.Describe(context, bad)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was aborted"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),
