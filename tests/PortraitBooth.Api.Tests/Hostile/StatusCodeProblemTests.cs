@@ -44,14 +44,31 @@ public sealed class StatusCodeProblemTests(HostFixture host) : IClassFixture<Hos
     [Fact]
     public async Task A_body_over_the_server_limit_is_a_413_problem_naming_the_limit()
     {
-        using var client = host.Client(_key);
-        var body = Encoding.UTF8.GetBytes("{\"prompt\":\"" + new string('a', 31_000_000) + "\"}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/generations") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        // The host answers from the headers and closes the connection: waiting for 100-continue lets the client read that answer.
-        request.Headers.ExpectContinue = true;
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"prompt\":\"" + new string('a', 31_000_000) + "\"}"));
+        body.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        using var response = await SendWaitingForContinue("/v1/generations", body);
         await Hostile.ExpectProblem(response, HttpStatusCode.RequestEntityTooLarge, "larger than", "30000000 bytes");
         await Hostile.ExpectHealthy(host, _key);
+    }
+
+    [Fact]
+    public async Task An_upload_far_over_the_photo_limit_is_a_413_problem_naming_the_limit()
+    {
+        // The upload's body limit is MaxUploadBytes plus 64 KiB of multipart framing.
+        using var response = await SendWaitingForContinue("/v1/identities", ApiClient.Photo(new byte[12 * 1024 * 1024]));
+        await Hostile.ExpectProblem(response, HttpStatusCode.RequestEntityTooLarge, "larger than", $"{10 * 1024 * 1024 + 64 * 1024} bytes");
+        await Hostile.ExpectHealthy(host, _key);
+    }
+
+    /// <summary>
+    /// The host answers a body over its limit from the headers and closes the connection: waiting for 100-continue
+    /// lets the client read that answer instead of failing to send the rest.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendWaitingForContinue(string path, HttpContent content)
+    {
+        using var client = host.Client(_key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.ExpectContinue = true;
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }
