@@ -18,6 +18,7 @@ namespace PortraitBooth.Api.Infrastructure;
 public static partial class BindingProblem
 {
     public const string Body = "request body";
+    private const int MaxFieldLength = 100;
 
     public static string Describe(HttpContext context, BadHttpRequestException exception)
     {
@@ -29,7 +30,7 @@ public static partial class BindingProblem
         var name = parameter.Groups["name"].Value;
         var type = ParameterType(context, name);
         if (!exception.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
-            return type is not null && type == EndpointOf(context)?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType
+            return type is not null && type == BodyType(context)
                 ? $"{Body} is required: send a JSON object (it was empty or null)"
                 : $"{name} is required";
         var given = context.Request.Query[name].Count;
@@ -59,13 +60,16 @@ public static partial class BindingProblem
     /// <summary>The field a JSON path names (<c>$.boxes[0].x</c> → <c>boxes[0].x</c>) and its type in the endpoint's body, when found.</summary>
     private static (string Field, Type? Type) Locate(HttpContext context, string? path)
     {
-        if (string.IsNullOrEmpty(path) || path == "$") return (Body, EndpointOf(context)?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType);
+        var type = BodyType(context);
+        if (string.IsNullOrEmpty(path) || path == "$") return (Body, type);
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        var type = EndpointOf(context)?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
         foreach (Match step in PathStep().Matches(path))
             type = type is null ? null : step.Groups["index"].Success ? ElementType(type) : PropertyType(type, step.Groups["name"].Value);
-        return (field, type);
+        // The path holds the client's property names: a long one is cut, not echoed whole.
+        return (field.Length > MaxFieldLength ? field[..MaxFieldLength] + "…" : field, type);
     }
+
+    private static Type? BodyType(HttpContext context) => EndpointOf(context)?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
 
     /// <summary>The endpoint that failed: the exception handler has already cleared the request's own.</summary>
     public static Endpoint? EndpointOf(HttpContext context) =>

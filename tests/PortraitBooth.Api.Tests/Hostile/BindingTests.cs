@@ -47,6 +47,18 @@ public sealed class BindingTests(HostFixture host) : IClassFixture<HostFixture>,
         await Hostile.ExpectHealthy(host, _key);
     }
 
+    [Fact]
+    public async Task A_long_property_name_is_not_echoed_whole()
+    {
+        using var client = host.Client(_key);
+        var name = new string('p', 100_000);
+        using var content = new StringContent($$"""{"prompt":"a man","{{name}}":NaN}""", Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/v1/generations", content, TestContext.Current.CancellationToken);
+        var detail = await Hostile.ExpectProblem(response, HttpStatusCode.BadRequest, "request body", "not valid JSON");
+        Assert.True(detail.Length < 300, $"the detail is {detail.Length} characters");
+        await Hostile.ExpectHealthy(host, _key);
+    }
+
     [Theory]
     [InlineData("/v1/identities?limit=abc", "limit", "whole number")]
     [InlineData("/v1/identities?limit=1.5", "limit", "whole number")]
