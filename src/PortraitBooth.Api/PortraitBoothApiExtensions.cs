@@ -27,7 +27,9 @@ public static class PortraitBoothApiExtensions
         services.AddOptions<PortraitBoothApiOptions>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
         services.AddOptions<PackSettings>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusCodeProblem.Fill);
+        // Binding failures throw, so the exception handler can name the field (otherwise a bare 400 without detail).
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("grains-and-models", tags: [ReadinessCheck.Tag]);

@@ -4,6 +4,7 @@ using PortraitBooth.Abstractions;
 using PortraitBooth.Abstractions.Messages;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Endpoints;
 
@@ -50,7 +51,7 @@ public static partial class AdminEndpoints
     {
         var id = string.IsNullOrWhiteSpace(body.Id) ? Ids.New("t", time).Replace("_", "-") : body.Id;
         if (!TenantIdPattern().IsMatch(id))
-            throw new ArgumentException($"tenant id '{id}' must be 1-40 characters of a-z, 0-9 and '-', starting with a letter or digit");
+            throw new InvalidRequestException($"tenant id '{id}' must be 1-40 characters of a-z, 0-9 and '-', starting with a letter or digit");
         var name = string.IsNullOrWhiteSpace(body.Name) ? id : body.Name.Trim();
         var quotas = body.Quotas ?? new TenantQuotas();
         CheckQuotas(quotas);
@@ -105,7 +106,7 @@ public static partial class AdminEndpoints
     private static async Task<Ok<IReadOnlyList<FailedJobMessage>>> ListErrorQueue(IServiceProvider services, CancellationToken cancellationToken, int? limit)
     {
         var max = limit ?? 100;
-        if (max is < 1 or > MaxErrorQueueListed) throw new ArgumentException($"limit must be between 1 and {MaxErrorQueueListed}, got {max}");
+        if (max is < 1 or > MaxErrorQueueListed) throw new InvalidRequestException($"limit must be between 1 and {MaxErrorQueueListed}, got {max}");
         var queue = services.GetService<IJobErrorQueue>() ?? throw new ApiException(StatusCodes.Status501NotImplemented, "Not Implemented",
             "the error queue exists in distributed mode only (RabbitMQ); embedded mode's in-memory transport keeps none");
         return TypedResults.Ok(await queue.Peek(max, cancellationToken));
@@ -116,9 +117,9 @@ public static partial class AdminEndpoints
 
     private static void CheckQuotas(TenantQuotas quotas)
     {
-        if (quotas.MaxJobsInFlight < 1) throw new ArgumentException("quotas.max_jobs_in_flight must be at least 1");
-        if (quotas.ImagesPerDay < 0) throw new ArgumentException("quotas.images_per_day must not be negative");
-        if (quotas.MaxIdentities < 0) throw new ArgumentException("quotas.max_identities must not be negative");
-        if (quotas.RequestsPerMinute < 1) throw new ArgumentException("quotas.requests_per_minute must be at least 1");
+        if (quotas.MaxJobsInFlight < 1) throw new InvalidRequestException("quotas.max_jobs_in_flight must be at least 1");
+        if (quotas.ImagesPerDay < 0) throw new InvalidRequestException("quotas.images_per_day must not be negative");
+        if (quotas.MaxIdentities < 0) throw new InvalidRequestException("quotas.max_identities must not be negative");
+        if (quotas.RequestsPerMinute < 1) throw new InvalidRequestException("quotas.requests_per_minute must be at least 1");
     }
 }

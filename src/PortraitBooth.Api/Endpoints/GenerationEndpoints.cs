@@ -11,6 +11,7 @@ using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
 using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Endpoints;
 
@@ -40,7 +41,7 @@ public static class GenerationEndpoints
         var tenantId = http.TenantId();
         var idempotencyKey = http.Request.Headers[IdempotencyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength)
-            throw new ArgumentException($"{IdempotencyHeader} must be at most {MaxIdempotencyKeyLength} characters");
+            throw new InvalidRequestException($"{IdempotencyHeader} must be at most {MaxIdempotencyKeyLength} characters");
         var jobId = idempotencyKey.Length > 0 ? Ids.ForIdempotencyKey(tenantId, idempotencyKey) : Ids.New("gen", time);
         // A retry without a seed must describe the same job: its default seed comes from the job id.
         var defaultSeed = idempotencyKey.Length > 0

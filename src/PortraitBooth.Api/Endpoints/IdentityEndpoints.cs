@@ -5,6 +5,7 @@ using PortraitBooth.Abstractions;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
 using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Endpoints;
 
@@ -32,15 +33,13 @@ public static class IdentityEndpoints
         var maxBytes = options.Value.MaxUploadBytes;
         // The whole body may exceed the photo by the multipart framing and the name; Kestrel cuts anything far larger.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 64 * 1024;
-        if (!http.Request.HasFormContentType)
-            throw new ArgumentException("send the photo as multipart/form-data with a 'photo' field");
-        var form = await http.Request.ReadFormAsync(cancellationToken);
-        var photo = form.Files.GetFile("photo") ?? throw new ArgumentException("the form has no 'photo' file");
+        var form = await MultipartForm.Read(http.Request, cancellationToken);
+        var photo = form.Files.GetFile("photo") ?? throw new InvalidRequestException("the form has no 'photo' file");
         if (photo.Length > maxBytes)
             throw new ApiException(StatusCodes.Status413PayloadTooLarge, "Payload too large",
                 $"the photo is {photo.Length} bytes; at most {maxBytes} are accepted");
         var name = form["name"].ToString() is { Length: > 0 } given ? given.Trim() : null;
-        if (name is { Length: > MaxNameLength }) throw new ArgumentException($"name must be at most {MaxNameLength} characters");
+        if (name is { Length: > MaxNameLength }) throw new InvalidRequestException($"name must be at most {MaxNameLength} characters");
 
         byte[] bytes;
         using (var buffer = new MemoryStream((int)photo.Length))

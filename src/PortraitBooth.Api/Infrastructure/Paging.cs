@@ -1,3 +1,5 @@
+using PortraitBooth.Inference.Sampling;
+
 namespace PortraitBooth.Api.Infrastructure;
 
 /// <summary>A page of a list and the cursor of the next page (null on the last).</summary>
@@ -14,7 +16,7 @@ public static class Paging
     public static (IReadOnlyList<string> Ids, string? NextCursor) Slice(IEnumerable<string> ids, int? limit, string? cursor)
     {
         var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit) throw new ArgumentException($"limit must be between 1 and {MaxLimit}, got {take}");
+        if (take is < 1 or > MaxLimit) throw new InvalidRequestException($"limit must be between 1 and {MaxLimit}, got {take}");
         var sorted = ids.Order(StringComparer.Ordinal).ToList();
         var start = 0;
         if (!string.IsNullOrEmpty(cursor))

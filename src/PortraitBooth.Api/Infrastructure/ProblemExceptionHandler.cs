@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
+using PortraitBooth.Inference.Sampling;
+using PortraitBooth.Inference.Text;
 
 namespace PortraitBooth.Api.Infrastructure;
 
@@ -10,9 +14,12 @@ namespace PortraitBooth.Api.Infrastructure;
 /// <list type="bullet">
 /// <item><see cref="ApiException"/>: its own status, title, detail and headers.</item>
 /// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
-/// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels).</item>
-/// <item>Other <see cref="ArgumentException"/>s (invalid request, identity count, prompt too long, unknown pack): 400.</item>
-/// <item><see cref="BadHttpRequestException"/> (malformed body, body over the size limit): its status (400, 413).</item>
+/// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels). A photo that
+/// could not be decoded gets a fixed reason, and the decoder's exception goes to the log with the trace id.</item>
+/// <item>The request errors (<see cref="InvalidRequestException"/>, <see cref="IdentityCountException"/>,
+/// <see cref="PromptTooLongException"/>, <see cref="UnknownPackException"/>): 400.</item>
+/// <item><see cref="BadHttpRequestException"/> (malformed body or query, body over the size limit, wrong content type):
+/// its status (400, 413, 415), with a detail of <see cref="BindingProblem"/>'s.</item>
 /// <item>Anything else: 500 without internals.</item>
 /// </list>
 /// </summary>
@@ -23,13 +30,21 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             ApiException api => (api.Status, api.Title, api.Message),
+            InvalidImageException { DecodeFailure: { } failure } => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", $"the photo could not be decoded: {failure}"),
             NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
-            ArgumentException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
-            BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", bad.Message),
+            // Only our own request errors, whose messages are written for clients: any other ArgumentException (a
+            // library's "An item with the same key has already been added") is internal text and a 500.
+            InvalidRequestException or IdentityCountException or PromptTooLongException or UnknownPackException =>
+                (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
+            BadHttpRequestException bad => (bad.StatusCode, BadRequestTitle(bad.StatusCode), BindingProblem.Describe(context, bad)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was aborted"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),
         };
         if (status >= 500) logger.LogError(exception, "unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        // The client gets a fixed reason; the decoder's own exception is kept here, findable by the answer's trace_id.
+        if (exception is InvalidImageException { InnerException: { } decoder })
+            logger.LogWarning(decoder, "photo could not be decoded on {Method} {Path}, trace_id {TraceId}", context.Request.Method, context.Request.Path,
+                Activity.Current?.Id ?? context.TraceIdentifier);
         if (exception is ApiException { Headers: var headers })
             foreach (var (name, value) in headers) context.Response.Headers[name] = value;
         context.Response.StatusCode = status;
@@ -40,4 +55,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    private static string BadRequestTitle(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Payload too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
 }

@@ -20,6 +20,10 @@ public sealed class GenerationValidator(PackRegistry packs, IGrainFactory grains
         if (string.IsNullOrWhiteSpace(body.Prompt)) throw new InvalidRequestException("prompt is required");
         var identities = body.Identities ?? [];
         if (identities.Any(string.IsNullOrWhiteSpace)) throw new InvalidRequestException("identities must not contain empty ids");
+        // JSON null entries bind as null elements: refused here, before anything reads their fields.
+        for (var k = 0; k < (body.Boxes?.Count ?? 0); k++)
+            if (body.Boxes![k] is null)
+                throw new InvalidRequestException($"boxes[{k}] is null; each box must be an object with x, y, width and height");
         // What the body leaves out comes from the pack's defaults, here: the job records them for the worker.
         var chosen = manifest.SamplingDefaults.Fill(body.Steps, body.Guidance, body.Width, body.Height);
 

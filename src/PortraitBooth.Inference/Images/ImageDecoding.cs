@@ -26,7 +26,14 @@ public sealed record ImageDecodingLimits(int MaxWidth = 8192, int MaxHeight = 81
 }
 
 /// <summary>A file or upload that is not an image PortraitBooth accepts; the message says why.</summary>
-public sealed class InvalidImageException(string message, Exception? inner = null) : ArgumentException(message, inner);
+public sealed class InvalidImageException(string message, Exception? inner = null) : ArgumentException(message, inner)
+{
+    /// <summary>
+    /// Why the image could not be decoded, in fixed words fit for a client (no file name, no decoder text); null when
+    /// it decoded, or a limit refused it first.
+    /// </summary>
+    public string? DecodeFailure { get; init; }
+}
 
 /// <summary>
 /// The one place where untrusted images are decoded: the format is sniffed from the content (never the file
@@ -40,6 +47,8 @@ public sealed class InvalidImageException(string message, Exception? inner = nul
 public static class ImageDecoding
 {
     public const string SupportedFormats = "PNG, JPEG, BMP, GIF, TGA, WebP";
+    public const string NotAnImage = "it is not an image in a supported format (" + SupportedFormats + ")";
+    public const string CorruptData = "its data is corrupt, truncated or uses an unsupported variant";
 
     private static readonly Configuration Formats = CreateFormats();
 
@@ -87,7 +96,7 @@ public static class ImageDecoding
         try
         {
             var info = Image.Identify(configuration, bytes, out var format)
-                ?? throw new InvalidImageException($"'{name}' is not an image in a supported format ({SupportedFormats})");
+                ?? throw new InvalidImageException($"'{name}' is not an image in a supported format ({SupportedFormats})") { DecodeFailure = NotAnImage };
             CheckSize(name, "is", info.Width, info.Height, limits);
             if (format == GifFormat.Instance && GifFrameHeader.FirstFrame(bytes) is (int frameWidth, int frameHeight))
                 CheckSize(name, "has a first frame of", frameWidth, frameHeight, limits);
@@ -104,7 +113,7 @@ public static class ImageDecoding
             if (FindInChain<ImageMemoryBudgetExceededException>(e) is { } budget)
                 throw new InvalidImageException(
                     $"image '{name}' needs more than {budget.BudgetBytes / (1024 * 1024)} MB of memory to decode; at most that is allowed for one image", e);
-            throw new InvalidImageException($"'{name}' is not a readable image: its data is corrupt, truncated or uses an unsupported variant", e);
+            throw new InvalidImageException($"'{name}' is not a readable image: {CorruptData}", e) { DecodeFailure = CorruptData };
         }
         catch
         {

@@ -11,9 +11,17 @@ public static class RequestLimits
     public const float MinGuidance = 0f, MaxGuidance = 30f;
     public const int DefaultMaxSubjects = 4;
 
-    /// <summary>Everything that needs no tokenizer: steps, guidance, size, subjects, boxes, expressions.</summary>
+    /// <summary>
+    /// The longest prompt or negative prompt, in characters: far more than the text encoder's 77 tokens hold, and
+    /// checked before tokenizing, which costs time in proportion to the text (a 24 MB prompt once held a request for minutes).
+    /// </summary>
+    public const int MaxPromptLength = 1000;
+
+    /// <summary>Everything that needs no tokenizer: prompt lengths, steps, guidance, size, subjects, boxes, expressions.</summary>
     public static void Check(GenerationRequest request, PackManifest manifest, int maxSubjects = DefaultMaxSubjects)
     {
+        CheckLength("prompt", request.Prompt);
+        CheckLength("negative_prompt", request.NegativePrompt);
         CheckSampling(request.Steps, request.Guidance, request.Width, request.Height, manifest.Size);
         if (!double.IsFinite(request.BootstrapFraction) || request.BootstrapFraction is < 0 or > 1)
             throw new InvalidRequestException($"bootstrap fraction must be between 0 and 1, got {request.BootstrapFraction}");
@@ -44,6 +52,12 @@ public static class RequestLimits
             throw new InvalidRequestException($"guidance must be between {MinGuidance} and {MaxGuidance}, got {guidance}");
         CheckSize("width", width, size);
         CheckSize("height", height, size);
+    }
+
+    private static void CheckLength(string name, string text)
+    {
+        if (text.Length > MaxPromptLength)
+            throw new InvalidRequestException($"{name} is {text.Length} characters; at most {MaxPromptLength} are accepted");
     }
 
     private static void CheckSize(string name, int value, ImageSizeSpec size)

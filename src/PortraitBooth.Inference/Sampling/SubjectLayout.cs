@@ -37,7 +37,8 @@ public static class SubjectLayout
             // A box of at least one latent pixel each way covers at least one latent pixel centre, so no mask is empty.
             if (box.Width < vaeScale || box.Height < vaeScale)
                 throw new InvalidRequestException($"boxes[{k}] ({box}) is empty: width and height must be at least {vaeScale} px for this pack");
-            if (box.X < 0 || box.Y < 0 || box.X + box.Width > request.Width || box.Y + box.Height > request.Height)
+            // In long: x = 2147483600 with width 100 wraps around in int and would pass.
+            if (box.X < 0 || box.Y < 0 || (long)box.X + box.Width > request.Width || (long)box.Y + box.Height > request.Height)
                 throw new InvalidRequestException($"boxes[{k}] ({box}) lies outside the {request.Width}x{request.Height} canvas");
             for (var other = 0; other < k; other++)
                 if (Overlap(boxes[other], box))
