@@ -115,6 +115,26 @@ public class HostFixture(GeneratedPacks packs, ConvertedFaceModels faceModels) :
         },
     };
 
+    /// <summary>Starts a host with <paramref name="settings"/>, which must refuse them (options checked at start).</summary>
+    internal static async Task<Microsoft.Extensions.Options.OptionsValidationException> ExpectRefusedAtStart(
+        GeneratedPacks packs, ConvertedFaceModels faceModels, params string[] settings)
+    {
+        var refusing = new WithSettings(packs, faceModels, settings);
+        try
+        {
+            return await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () => await refusing.InitializeAsync());
+        }
+        finally
+        {
+            if (refusing._app is { } built) await built.DisposeAsync(); // built but never started: nothing to stop
+        }
+    }
+
+    private sealed class WithSettings(GeneratedPacks packs, ConvertedFaceModels faceModels, string[] settings) : HostFixture(packs, faceModels)
+    {
+        protected override IEnumerable<string> Settings => settings;
+    }
+
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -5,20 +5,8 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Api.Tests;
 
-public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostFixture>, IAsyncLifetime
+public sealed class InputValidationTests(HostFixture host) : TenantWithIdentity(host), IClassFixture<HostFixture>
 {
-    private string _key = "";
-    private string _identity = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        (_, _key) = await host.NewTenant();
-        using var client = host.Client(_key);
-        _identity = (await ApiClient.CreateIdentity(client)).GetProperty("id").GetString()!;
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     public static TheoryData<string, string, string> BadGenerations => new()
     {
         // name, JSON body ("IDN" is replaced by a real identity of the tenant), a word the message must contain
@@ -47,8 +35,8 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     [MemberData(nameof(BadGenerations))]
     public async Task Bad_generation_requests_answer_400_with_problem_details(string name, string body, string mentions)
     {
-        using var client = host.Client(_key);
-        using var content = new StringContent(body.Replace("IDN", _identity), System.Text.Encoding.UTF8, "application/json");
+        using var client = Host.Client(Key);
+        using var content = new StringContent(body.Replace("IDN", Identity), System.Text.Encoding.UTF8, "application/json");
         using var response = await client.PostAsync("/v1/generations", content, TestContext.Current.CancellationToken);
         var detail = await ApiClient.ExpectProblem(response, HttpStatusCode.BadRequest);
         Assert.True(detail.Contains(mentions, StringComparison.OrdinalIgnoreCase), $"{name}: '{detail}' does not mention '{mentions}'");
@@ -57,7 +45,7 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     [Fact]
     public async Task Non_image_upload_answers_422()
     {
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         using var response = await client.PostAsync("/v1/identities", ApiClient.Photo("not an image at all"u8.ToArray(), "a.jpg"), TestContext.Current.CancellationToken);
         Assert.Contains("not an image", await ApiClient.ExpectProblem(response, HttpStatusCode.UnprocessableEntity));
     }
@@ -76,7 +64,7 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
         });
         using var png = new MemoryStream();
         image.SaveAsPng(png);
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         using var response = await client.PostAsync("/v1/identities", ApiClient.Photo(png.ToArray(), "gradient.png", contentType: "image/png"), TestContext.Current.CancellationToken);
         Assert.Contains("no face", await ApiClient.ExpectProblem(response, HttpStatusCode.UnprocessableEntity));
     }
@@ -84,7 +72,7 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     [Fact]
     public async Task Oversize_upload_answers_413()
     {
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         var bytes = new byte[10 * 1024 * 1024 + 1];
         bytes[0] = 0xFF; bytes[1] = 0xD8;
         using var response = await client.PostAsync("/v1/identities", ApiClient.Photo(bytes), TestContext.Current.CancellationToken);
@@ -94,7 +82,7 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     [Fact]
     public async Task Upload_without_a_photo_field_answers_400()
     {
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         using var form = new MultipartFormDataContent { { new StringContent("George"), "name" } };
         using var response = await client.PostAsync("/v1/identities", form, TestContext.Current.CancellationToken);
         Assert.Contains("photo", await ApiClient.ExpectProblem(response, HttpStatusCode.BadRequest));
@@ -104,11 +92,11 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     public async Task Bad_paging_and_unknown_routes_answer_problem_details()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         await ApiClient.ExpectProblem(await client.GetAsync("/v1/identities?limit=1000", ct), HttpStatusCode.BadRequest);
         await ApiClient.ExpectProblem(await client.GetAsync("/v1/generations/gen_nosuch", ct), HttpStatusCode.NotFound);
         await ApiClient.ExpectProblem(await client.GetAsync("/v1/nosuch", ct), HttpStatusCode.NotFound);
-        using var admin = host.Admin();
+        using var admin = Host.Admin();
         using var badTenant = await admin.PostAsJsonAsync("/v1/admin/tenants", new { id = "Bad Id!" }, ct);
         await ApiClient.ExpectProblem(badTenant, HttpStatusCode.BadRequest);
     }
@@ -117,7 +105,7 @@ public sealed class InputValidationTests(HostFixture host) : IClassFixture<HostF
     public async Task The_error_queue_listing_answers_501_in_embedded_mode()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var admin = host.Admin();
+        using var admin = Host.Admin();
         var detail = await ApiClient.ExpectProblem(await admin.GetAsync("/v1/admin/error-queue", ct), HttpStatusCode.NotImplemented);
         Assert.Contains("distributed mode", detail);
         await ApiClient.ExpectProblem(await admin.GetAsync("/v1/admin/error-queue?limit=0", ct), HttpStatusCode.BadRequest);

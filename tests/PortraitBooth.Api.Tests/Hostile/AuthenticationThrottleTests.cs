@@ -107,16 +107,8 @@ public sealed class AuthenticationThrottleTests(AuthenticationThrottleTests.Shor
     [Fact]
     public async Task Settings_that_would_not_throttle_stop_the_host_at_start()
     {
-        await using var broken = new BrokenSettings(packs, faceModels);
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await broken.InitializeAsync());
+        var refused = await HostFixture.ExpectRefusedAtStart(packs, faceModels, "--PortraitBooth:AuthenticationThrottle:MaxFailures=0");
         Assert.Contains("PortraitBooth:AuthenticationThrottle:MaxFailures must be at least 1", refused.Message);
-    }
-
-    private sealed class BrokenSettings(GeneratedPacks packs, ConvertedFaceModels faceModels) : HostFixture(packs, faceModels)
-    {
-        protected override IEnumerable<string> Settings => ["--PortraitBooth:AuthenticationThrottle:MaxFailures=0"];
-
-        public override ValueTask DisposeAsync() => App.DisposeAsync(); // it never started, so there is nothing to stop
     }
 }
 

@@ -9,34 +9,22 @@ namespace PortraitBooth.Api.Tests.Hostile;
 /// Generation bodies that are valid JSON but broke the validator: null boxes (a NullReferenceException, 500), a box
 /// whose right edge overflows int (202), and prompts long enough to hold a request in the tokenizer for minutes.
 /// </summary>
-public sealed class GenerationBodyTests(HostFixture host) : IClassFixture<HostFixture>, IAsyncLifetime
+public sealed class GenerationBodyTests(HostFixture host) : TenantWithIdentity(host), IClassFixture<HostFixture>
 {
-    private string _key = "";
-    private string _identity = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        (_, _key) = await host.NewTenant();
-        using var client = host.Client(_key);
-        _identity = (await ApiClient.CreateIdentity(client)).GetProperty("id").GetString()!;
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     [Fact]
     public async Task Null_boxes_are_refused_by_index()
     {
-        using var response = await Submit($$"""{"prompt":"a man and a woman","identities":["{{_identity}}","{{_identity}}"],"boxes":[null,null]}""");
+        using var response = await Submit($$"""{"prompt":"a man and a woman","identities":["{{Identity}}","{{Identity}}"],"boxes":[null,null]}""");
         await Hostile.ExpectProblem(response, HttpStatusCode.BadRequest, "boxes[0]", "null");
-        await Hostile.ExpectHealthy(host, _key);
+        await Hostile.ExpectHealthy(Host, Key);
     }
 
     [Fact]
     public async Task A_box_whose_right_edge_overflows_int_lies_outside_the_canvas()
     {
-        using var response = await Submit($$"""{"prompt":"a man","identities":["{{_identity}}"],"boxes":[{"x":2147483600,"y":0,"width":100,"height":64}]}""");
+        using var response = await Submit($$"""{"prompt":"a man","identities":["{{Identity}}"],"boxes":[{"x":2147483600,"y":0,"width":100,"height":64}]}""");
         await Hostile.ExpectProblem(response, HttpStatusCode.BadRequest, "boxes[0]", "outside");
-        await Hostile.ExpectHealthy(host, _key);
+        await Hostile.ExpectHealthy(Host, Key);
     }
 
     [Theory]
@@ -46,25 +34,25 @@ public sealed class GenerationBodyTests(HostFixture host) : IClassFixture<HostFi
     {
         var prompt = string.Concat(Enumerable.Repeat("a man ", length / 6 + 1))[..length];
         var clock = Stopwatch.StartNew();
-        using var response = await Submit($$"""{"prompt":"{{prompt}}","identities":["{{_identity}}"]}""");
+        using var response = await Submit($$"""{"prompt":"{{prompt}}","identities":["{{Identity}}"]}""");
         await Hostile.ExpectProblem(response, HttpStatusCode.BadRequest, "prompt", $"{length} characters", $"at most {RequestLimits.MaxPromptLength}");
         // Tokenizing 24 MB took minutes; the length check is immediate (the bound leaves room for a slow machine).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"answered in {clock.Elapsed.TotalSeconds:F1} s");
-        await Hostile.ExpectHealthy(host, _key);
+        await Hostile.ExpectHealthy(Host, Key);
     }
 
     [Fact]
     public async Task A_negative_prompt_over_the_length_limit_is_refused()
     {
         var negative = new string('x', RequestLimits.MaxPromptLength + 1);
-        using var response = await Submit($$"""{"prompt":"a man","negative_prompt":"{{negative}}","identities":["{{_identity}}"]}""");
+        using var response = await Submit($$"""{"prompt":"a man","negative_prompt":"{{negative}}","identities":["{{Identity}}"]}""");
         await Hostile.ExpectProblem(response, HttpStatusCode.BadRequest, "negative_prompt", $"at most {RequestLimits.MaxPromptLength}");
-        await Hostile.ExpectHealthy(host, _key);
+        await Hostile.ExpectHealthy(Host, Key);
     }
 
     private async Task<HttpResponseMessage> Submit(string json)
     {
-        using var client = host.Client(_key);
+        using var client = Host.Client(Key);
         return await client.PostAsync("/v1/generations", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
     }
 }

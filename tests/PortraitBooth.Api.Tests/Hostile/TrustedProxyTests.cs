@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Options;
 using PortraitBooth.Testing;
 
 namespace PortraitBooth.Api.Tests.Hostile;
@@ -51,15 +50,7 @@ public sealed class TrustedProxyTests(TrustedProxyTests.BehindAProxy host, Gener
     [Fact]
     public async Task An_entry_that_is_no_address_or_network_stops_the_host_at_start()
     {
-        await using var broken = new BadProxyList(packs, faceModels);
-        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await broken.InitializeAsync());
+        var refused = await HostFixture.ExpectRefusedAtStart(packs, faceModels, "--PortraitBooth:TrustedProxies:0=proxy.example");
         Assert.Contains("PortraitBooth:TrustedProxies: 'proxy.example' is neither an IP address nor a network", refused.Message);
-    }
-
-    private sealed class BadProxyList(GeneratedPacks packs, ConvertedFaceModels faceModels) : HostFixture(packs, faceModels)
-    {
-        protected override IEnumerable<string> Settings => ["--PortraitBooth:TrustedProxies:0=proxy.example"];
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask; // refused while it was built: nothing to stop
     }
 }
