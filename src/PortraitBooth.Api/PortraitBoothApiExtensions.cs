@@ -29,7 +29,7 @@ public static class PortraitBoothApiExtensions
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiContract.Configure);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("grains-and-models", tags: [ReadinessCheck.Tag]);
 
         services.TryAddSingleton(TimeProvider.System);

@@ -18,10 +18,14 @@ public static class IdentityEndpoints
         var identities = v1.MapGroup("/identities").WithTags("Identities");
         identities.MapPost("/", Create).WithName("CreateIdentity").DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
-            .WithSummary("Upload a photo (form field 'photo', optional 'name'); the largest face becomes the identity");
-        identities.MapGet("/", List).WithName("ListIdentities");
-        identities.MapGet("/{id}", Get).WithName("GetIdentity");
-        identities.MapDelete("/{id}", Delete).WithName("DeleteIdentity");
+            .WithSummary("Upload a photo (form field 'photo', optional 'name'); the largest face becomes the identity")
+            .WithMetadata(new OpenApiFormField("photo", "The photo (JPEG, PNG, ...)", Binary: true, Required: true),
+                new OpenApiFormField("name", "A name for the identity", MaxLength: MaxNameLength))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        identities.MapGet("/", List).WithName("ListIdentities").WithSummary("The tenant's identities, a page at a time (limit, cursor)");
+        identities.MapGet("/{id}", Get).WithName("GetIdentity").WithSummary("One identity: its name, face box and face encoders");
+        identities.MapDelete("/{id}", Delete).WithName("DeleteIdentity").WithSummary("Delete an identity and its photo");
         return v1;
     }
 
