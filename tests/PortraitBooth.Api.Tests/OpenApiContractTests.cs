@@ -118,6 +118,8 @@ public sealed class OpenApiContractTests(HostFixture host) : IClassFixture<HostF
         var image = document["paths"]!["/v1/generations/{id}/images/{n}"]!["get"]!["responses"]!.AsObject();
         Assert.True(image.ContainsKey("409") && image.ContainsKey("410"), image.ToJsonString());
         Assert.Equal("binary", image["200"]!["content"]!["image/png"]!["schema"]!["format"]!.GetValue<string>());
+        var events = document["paths"]!["/v1/generations/{id}/events"]!["get"]!["responses"]!["200"]!["content"]!["text/event-stream"]!["schema"]!;
+        Assert.Equal("string", events["type"]!.GetValue<string>());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static partial class AdminEndpoints
         v1.MapGroup("/admin/tenants").WithTags("Admin").RequireAdminKey().MapTenantAdministration(namePrefix: "");
         v1.MapGet("/admin/error-queue", ListErrorQueue).WithTags("Admin").RequireAdminKey().WithName("ListErrorQueue")
             .WithSummary("The job messages the workers gave up on, oldest first; listing leaves them in the queue")
-            .ProducesProblem(StatusCodes.Status501NotImplemented);
+            .WithProblem(StatusCodes.Status501NotImplemented, "Not implemented: embedded mode keeps no error queue (distributed mode only)");
         return v1;
     }
 
@@ -28,7 +28,7 @@ public static partial class AdminEndpoints
     internal static RouteGroupBuilder MapTenantAdministration(this RouteGroupBuilder tenants, string namePrefix)
     {
         tenants.MapPost("/", Create).WithName(namePrefix + "CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithProblem(StatusCodes.Status409Conflict, "Conflict: a tenant with this id exists already");
         tenants.MapGet("/", List).WithName(namePrefix + "ListTenants").WithSummary("Every tenant, with its keys, quotas and usage");
         tenants.MapGet("/{id}", Get).WithName(namePrefix + "GetTenant").WithSummary("One tenant, with its keys, quotas and usage");
         tenants.MapPost("/{id}/keys", CreateKey).WithName(namePrefix + "CreateTenantKey")

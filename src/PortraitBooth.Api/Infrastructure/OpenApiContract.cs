@@ -10,6 +10,9 @@ public sealed record OpenApiHeaderParameter(string Name, string Description, int
 /// <summary>Endpoint metadata: one field of the operation's <c>multipart/form-data</c> body, for its OpenAPI description.</summary>
 public sealed record OpenApiFormField(string Name, string Description, bool Binary = false, bool Required = false, int? MaxLength = null);
 
+/// <summary>Endpoint metadata: a ProblemDetails answer of the endpoint's own (the transformer adds the guards' and the generic ones).</summary>
+public sealed record OpenApiProblem(int Status, string Description);
+
 /// <summary>
 /// Makes <c>/openapi/v1.json</c> a contract a generated client can use: the security schemes, each operation's
 /// security from its <see cref="GuardedBy"/> metadata, the ProblemDetails answers it can really give, plain integer
@@ -27,6 +30,10 @@ public static class OpenApiContract
         ("Generations", "Queued image generations: submit, follow, download, cancel."),
         ("Admin", "Tenants, their API keys, quotas and suspension; the job error queue. Needs X-Admin-Key."),
     ];
+
+    /// <summary>Documents a ProblemDetails answer with <paramref name="status"/> particular to this endpoint.</summary>
+    public static TBuilder WithProblem<TBuilder>(this TBuilder builder, int status, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new OpenApiProblem(status, description));
 
     public static void Configure(OpenApiOptions options)
     {
@@ -119,6 +126,8 @@ public static class OpenApiContract
         }
 
         operation.Responses ??= new OpenApiResponses();
+        foreach (var problem in metadata.OfType<OpenApiProblem>())
+            AddProblem(operation, context, problem.Status, problem.Description);
         if (guards.Count > 0)
         {
             var admin = guards.Contains(typeof(AdminKeyGuard));
@@ -146,6 +155,19 @@ public static class OpenApiContract
                 declared.Content ??= new Dictionary<string, OpenApiMediaType>();
                 declared.Content.Clear();
                 declared.Content[ProblemJson] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, context.Document) };
+            }
+
+        // Server-sent events are text, not one JSON document (ASP.NET describes them as the SseItem type).
+        foreach (var response in operation.Responses.Values.OfType<OpenApiResponse>())
+            if (response.Content?.TryGetValue("text/event-stream", out var events) is true)
+            {
+                if (events.Schema is OpenApiSchemaReference { Reference.Id: { } sseItem })
+                    context.Document?.Components?.Schemas?.Remove(sseItem);
+                events.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "A text/event-stream: each event's data is one JSON document, its name the event type",
+                };
             }
 
         // Produces(200, contentType: "image/png") without a type: the file itself.

@@ -306,7 +306,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Identity limit reached: the tenant\'s max_identities", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 413)
@@ -316,7 +316,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Payload Too Large", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Payload too large: the photo is over the upload limit (MaxUploadBytes)", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -326,7 +326,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Unprocessable Entity", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Unusable photo: no face, not an image, or too many pixels", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -856,7 +856,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Unprocessable Entity", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("The Idempotency-Key was used for a different request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1155,7 +1155,7 @@ namespace PortraitBooth.Api.Tests.Generated
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="PortraitBoothApiException">A server side error occurred.</exception>
-        public virtual System.Threading.Tasks.Task<SseItemOfstring> GenerationEventsAsync(string id)
+        public virtual System.Threading.Tasks.Task<string> GenerationEventsAsync(string id)
         {
             return GenerationEventsAsync(id, System.Threading.CancellationToken.None);
         }
@@ -1166,7 +1166,7 @@ namespace PortraitBooth.Api.Tests.Generated
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="PortraitBoothApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SseItemOfstring> GenerationEventsAsync(string id, System.Threading.CancellationToken cancellationToken)
+        public virtual async System.Threading.Tasks.Task<string> GenerationEventsAsync(string id, System.Threading.CancellationToken cancellationToken)
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1212,7 +1212,7 @@ namespace PortraitBooth.Api.Tests.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<SseItemOfstring>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<string>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
@@ -1388,7 +1388,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Not ready: the generation has not succeeded (yet)", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 410)
@@ -1398,7 +1398,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Gone", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Gone: the generation\'s images expired (expires_at)", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1669,7 +1669,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Conflict: a tenant with this id exists already", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -2750,7 +2750,7 @@ namespace PortraitBooth.Api.Tests.Generated
                             {
                                 throw new PortraitBoothApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new PortraitBoothApiException<ProblemDetails>("Not Implemented", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new PortraitBoothApiException<ProblemDetails>("Not implemented: embedded mode keeps no error queue (distributed mode only)", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -3430,34 +3430,6 @@ namespace PortraitBooth.Api.Tests.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("fraction")]
         public double Fraction { get; set; } = default!;
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class SseItemOfstring
-    {
-
-        [System.Text.Json.Serialization.JsonPropertyName("data")]
-        public string? Data { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("event_type")]
-        public string? Event_type { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("event_id")]
-        public string? Event_id { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("reconnection_interval")]
-        [System.ComponentModel.DataAnnotations.RegularExpression(@"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$")]
-        public string? Reconnection_interval { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
