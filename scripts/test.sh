@@ -10,6 +10,7 @@ source scripts/lib/services.sh
 ensure_dotnet
 bash scripts/fetch-face-api.sh
 ensure_face_api_reference
+ensure_openapi_reference
 ensure_chromium || echo "chromium: not installed; the browser tests will fail in CI and skip elsewhere" >&2
 ensure_compose_tool || echo "docker-compose: not installed; the compose file tests will skip" >&2
 ensure_training_python || echo "training: Debian's torch stack is missing; the trainer's tests cannot run" >&2

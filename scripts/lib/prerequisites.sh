@@ -16,6 +16,14 @@ ensure_face_api_reference() {
   fi
 }
 
+# Redocly CLI, which lints the live OpenAPI document the way client tooling reads it (OpenApiContractTests).
+ensure_openapi_reference() {
+  local dir="tests/reference/openapi"
+  if [ ! -d "$dir/node_modules/@redocly/cli" ]; then
+    (cd "$dir" && npm ci --silent --no-audit --no-fund) || { echo "npm ci in $dir failed" >&2; exit 1; }
+  fi
+}
+
 # Debian's headless-capable Chromium for the admin dashboard's browser tests (Playwright drives it at
 # /usr/bin/chromium; no browser is downloaded). Without it the browser tests fail in CI and skip elsewhere.
 ensure_chromium() {

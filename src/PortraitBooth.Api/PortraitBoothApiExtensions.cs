@@ -31,7 +31,7 @@ public static class PortraitBoothApiExtensions
         // Binding failures throw, so the exception handler can name the field (otherwise a bare 400 without detail).
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiContract.Configure);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("grains-and-models", tags: [ReadinessCheck.Tag]);
 
         services.TryAddSingleton(TimeProvider.System);

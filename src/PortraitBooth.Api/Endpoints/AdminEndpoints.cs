@@ -20,22 +20,27 @@ public static partial class AdminEndpoints
     {
         v1.MapGroup("/admin/tenants").WithTags("Admin").RequireAdminKey().MapTenantAdministration(namePrefix: "");
         v1.MapGet("/admin/error-queue", ListErrorQueue).WithTags("Admin").RequireAdminKey().WithName("ListErrorQueue")
-            .WithSummary("The job messages the workers gave up on, oldest first; listing leaves them in the queue");
+            .WithSummary("The job messages the workers gave up on, oldest first; listing leaves them in the queue")
+            .WithProblem(StatusCodes.Status501NotImplemented, "Not implemented: embedded mode keeps no error queue (distributed mode only)");
         return v1;
     }
 
     /// <summary>The tenant handlers on <paramref name="tenants"/>: the admin API's, and the dashboard's behind its sign-in.</summary>
     internal static RouteGroupBuilder MapTenantAdministration(this RouteGroupBuilder tenants, string namePrefix)
     {
-        tenants.MapPost("/", Create).WithName(namePrefix + "CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)");
-        tenants.MapGet("/", List).WithName(namePrefix + "ListTenants");
-        tenants.MapGet("/{id}", Get).WithName(namePrefix + "GetTenant");
-        tenants.MapPost("/{id}/keys", CreateKey).WithName(namePrefix + "CreateTenantKey");
-        tenants.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName(namePrefix + "RevokeTenantKey");
+        tenants.MapPost("/", Create).WithName(namePrefix + "CreateTenant").WithSummary("Create a tenant; answers its first API key (shown once)")
+            .WithProblem(StatusCodes.Status409Conflict, "Conflict: a tenant with this id exists already");
+        tenants.MapGet("/", List).WithName(namePrefix + "ListTenants").WithSummary("Every tenant, with its keys, quotas and usage");
+        tenants.MapGet("/{id}", Get).WithName(namePrefix + "GetTenant").WithSummary("One tenant, with its keys, quotas and usage");
+        tenants.MapPost("/{id}/keys", CreateKey).WithName(namePrefix + "CreateTenantKey")
+            .WithSummary("Create another API key for a tenant (optional label); answers the key (shown once)");
+        tenants.MapDelete("/{id}/keys/{keyId}", RevokeKey).WithName(namePrefix + "RevokeTenantKey")
+            .WithSummary("Revoke one of a tenant's API keys; requests with it answer 401 from then on");
         tenants.MapPut("/{id}/quotas", SetQuotas).WithName(namePrefix + "SetTenantQuotas")
             .WithSummary("Set a tenant's quotas: the quotas the body names change, the ones it leaves out keep their values");
-        tenants.MapPost("/{id}/suspend", Suspend).WithName(namePrefix + "SuspendTenant");
-        tenants.MapPost("/{id}/resume", Resume).WithName(namePrefix + "ResumeTenant");
+        tenants.MapPost("/{id}/suspend", Suspend).WithName(namePrefix + "SuspendTenant")
+            .WithSummary("Suspend a tenant (optional reason): its keys answer 403 with the reason until it is resumed");
+        tenants.MapPost("/{id}/resume", Resume).WithName(namePrefix + "ResumeTenant").WithSummary("Resume a suspended tenant");
         return tenants;
     }
 

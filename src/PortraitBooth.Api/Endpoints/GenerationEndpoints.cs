@@ -25,13 +25,21 @@ public static class GenerationEndpoints
     {
         var generations = v1.MapGroup("/generations").WithTags("Generations");
         generations.MapPost("/", Submit).WithName("SubmitGeneration")
-            .WithSummary("Queue a generation; 202 with its id and Location. Send Idempotency-Key to make retries safe.");
-        generations.MapGet("/", List).WithName("ListGenerations");
-        generations.MapGet("/{id}", Get).WithName("GetGeneration");
+            .WithSummary("Queue a generation; 202 with its id and Location. Send Idempotency-Key to make retries safe.")
+            .WithMetadata(new OpenApiHeaderParameter(IdempotencyHeader,
+                "Makes retries safe: the same key with the same request answers the same job; with a different request 422",
+                MaxIdempotencyKeyLength))
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, $"The {IdempotencyHeader} was used for a different request");
+        generations.MapGet("/", List).WithName("ListGenerations").WithSummary("The tenant's generations, a page at a time (limit, cursor)");
+        generations.MapGet("/{id}", Get).WithName("GetGeneration").WithSummary("One generation: its state, progress and, once done, images and timings");
         generations.MapGet("/{id}/events", Events).WithName("GenerationEvents")
             .WithSummary("Server-sent events: the current state, 'progress' for every sampling step, then one final event named after the end state");
-        generations.MapGet("/{id}/images/{n:int}", Image).WithName("GetGenerationImage").Produces(200, contentType: "image/png");
-        generations.MapPost("/{id}/cancel", Cancel).WithName("CancelGeneration");
+        generations.MapGet("/{id}/images/{n:int}", Image).WithName("GetGenerationImage").Produces(200, contentType: "image/png")
+            .WithSummary("Image n (from 0) of a generation that succeeded, as PNG")
+            .WithProblem(StatusCodes.Status409Conflict, "Not ready: the generation has not succeeded (yet)")
+            .WithProblem(StatusCodes.Status410Gone, "Gone: the generation's images expired (expires_at)");
+        generations.MapPost("/{id}/cancel", Cancel).WithName("CancelGeneration")
+            .WithSummary("Cancel a generation; one that already ended keeps its end state");
         return v1;
     }
 

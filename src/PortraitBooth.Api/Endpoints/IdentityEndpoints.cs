@@ -19,10 +19,15 @@ public static class IdentityEndpoints
         var identities = v1.MapGroup("/identities").WithTags("Identities");
         identities.MapPost("/", Create).WithName("CreateIdentity").DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
-            .WithSummary("Upload a photo (form field 'photo', optional 'name'); the largest face becomes the identity");
-        identities.MapGet("/", List).WithName("ListIdentities");
-        identities.MapGet("/{id}", Get).WithName("GetIdentity");
-        identities.MapDelete("/{id}", Delete).WithName("DeleteIdentity");
+            .WithSummary("Upload a photo (form field 'photo', optional 'name'); the largest face becomes the identity")
+            .WithMetadata(new OpenApiFormField("photo", "The photo (JPEG, PNG, ...)", Binary: true, Required: true),
+                new OpenApiFormField("name", "A name for the identity", MaxLength: MaxNameLength))
+            .WithProblem(StatusCodes.Status409Conflict, "Identity limit reached: the tenant's max_identities")
+            .WithProblem(StatusCodes.Status413PayloadTooLarge, "Payload too large: the photo is over the upload limit (MaxUploadBytes)")
+            .WithProblem(StatusCodes.Status422UnprocessableEntity, "Unusable photo: no face, not an image, or too many pixels");
+        identities.MapGet("/", List).WithName("ListIdentities").WithSummary("The tenant's identities, a page at a time (limit, cursor)");
+        identities.MapGet("/{id}", Get).WithName("GetIdentity").WithSummary("One identity: its name, face box and face encoders");
+        identities.MapDelete("/{id}", Delete).WithName("DeleteIdentity").WithSummary("Delete an identity and its photo");
         return v1;
     }
 
