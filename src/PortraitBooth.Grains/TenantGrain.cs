@@ -11,7 +11,8 @@ namespace PortraitBooth.Grains;
 /// </summary>
 public sealed class TenantGrain(
     [PersistentState("tenant", GrainStorage.Name)] IPersistentState<TenantState> state,
-    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+    ILogger<TenantGrain> logger,
+    TimeProvider time) : Grain, ITenantGrain
 {
     public const int MaxJobsListed = 1000;
 
@@ -37,7 +38,7 @@ public sealed class TenantGrain(
         S.Exists = true;
         S.Name = name;
         S.Quotas = quotas;
-        S.CreatedAt = DateTimeOffset.UtcNow;
+        S.CreatedAt = time.GetUtcNow();
         var key = AddKey("default");
         await state.WriteOrDeactivate(this);
         return key;
@@ -46,7 +47,7 @@ public sealed class TenantGrain(
     public Task<TenantInfo?> Describe()
     {
         if (!S.Exists) return Task.FromResult<TenantInfo?>(null);
-        RollUsageDay(DateTimeOffset.UtcNow);
+        RollUsageDay(time.GetUtcNow());
         var keys = S.Keys.Select(k => new ApiKeyInfo(k.KeyId, k.Label, k.CreatedAt, k.Revoked)).ToList();
         var usage = new TenantUsage(S.InFlight.Count, S.Queue.Count, S.ImagesToday, S.Identities.Count);
         return Task.FromResult<TenantInfo?>(new TenantInfo(TenantId, S.Name, S.Suspended, S.SuspendedReason, S.Quotas, keys, usage, S.CreatedAt));
@@ -81,7 +82,7 @@ public sealed class TenantGrain(
         var (window, budget, what) = kind == RequestKind.Write
             ? (_writes, S.Quotas.RequestsPerMinute, "write requests")
             : (_reads, S.Quotas.RequestsPerMinute * TenantQuotas.ReadBudgetMultiple, "read requests");
-        if (window.TryTake(DateTimeOffset.UtcNow, budget) is { } wait)
+        if (window.TryTake(time.GetUtcNow(), budget) is { } wait)
             return Task.FromResult(new KeyCheck(KeyStatus.RateLimited, $"more than {budget} {what} per minute", wait));
         return Task.FromResult(new KeyCheck(KeyStatus.Valid));
     }
@@ -120,7 +121,7 @@ public sealed class TenantGrain(
         if (S.InFlight.Contains(jobId)) return new Admission(AdmissionDecision.Dispatch);
         if (S.Queue.Contains(jobId)) return new Admission(AdmissionDecision.Queued);
 
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         RollUsageDay(now);
         if (S.ImagesToday + images > S.Quotas.ImagesPerDay)
         {
@@ -182,7 +183,7 @@ public sealed class TenantGrain(
         var (keyId, secret, salt) = (ApiKeyFormat.NewKeyId(), ApiKeyFormat.NewSecret(), ApiKeyHash.NewSalt());
         S.Keys.Add(new StoredApiKey
         {
-            KeyId = keyId, Label = label, CreatedAt = DateTimeOffset.UtcNow, Salt = salt, Hash = ApiKeyHash.Compute(salt, secret),
+            KeyId = keyId, Label = label, CreatedAt = time.GetUtcNow(), Salt = salt, Hash = ApiKeyHash.Compute(salt, secret),
         });
         return new IssuedKey(keyId, ApiKeyFormat.Format(TenantId, keyId, secret));
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using PortraitBooth.Abstractions.Events;
@@ -32,6 +33,7 @@ public static class HostExtensions
         var host = section.Get<PortraitBoothHostOptions>() ?? new PortraitBoothHostOptions();
         builder.Services.AddOptions<PortraitBoothHostOptions>().Bind(section).Configure(o => o.GeneratedAdminKey = generatedAdminKey);
 
+        builder.Services.TryAddSingleton(TimeProvider.System); // the clock of the grains (rate windows, usage days) and services
         var distributed = host.Mode == HostMode.Distributed;
         if (distributed)
             builder.AddDistributedSilo(host);

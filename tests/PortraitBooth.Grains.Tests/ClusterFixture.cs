@@ -35,6 +35,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.Services.AddSingleton(TimeProvider.System);
             // Both silos share one recorder: the test sees every dispatch, whichever silo hosts the grain.
             silo.Services.AddSingleton<IJobDispatcher>(RecordingDispatcher.Instance);
             silo.Services.AddSingleton<IJobEvents>(Events);
