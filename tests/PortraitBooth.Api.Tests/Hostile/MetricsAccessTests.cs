@@ -51,6 +51,25 @@ public sealed class MetricsKeyTests(MetricsKeyHostFixture host) : IClassFixture<
     }
 }
 
+public sealed class MetricsKeyThrottleTests(MetricsKeyHostFixture host) : IClassFixture<MetricsKeyHostFixture>
+{
+    [Fact]
+    public async Task Guessing_the_metrics_key_is_throttled_like_any_other_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var guesser = host.Client("scrape-secret-guess", from: IPAddress.Parse("127.0.0.9"));
+        for (var i = 0; i < 10; i++)
+            await Hostile.ExpectProblem(await guesser.GetAsync("/metrics", ct), HttpStatusCode.Unauthorized, "metrics key");
+
+        using var right = host.Client(MetricsKeyHostFixture.MetricsKey, from: IPAddress.Parse("127.0.0.9"));
+        using var locked = await right.GetAsync("/metrics", ct);
+        await Hostile.ExpectProblem(locked, HttpStatusCode.TooManyRequests, "too many failed authentications");
+        Assert.NotNull(locked.Headers.RetryAfter);
+        using var elsewhere = host.Client(MetricsKeyHostFixture.MetricsKey); // another address: the owner's scraper
+        using (var served = await elsewhere.GetAsync("/metrics", ct)) Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+}
+
 public sealed class MetricsLoopbackTests(AllAddressesHostFixture host) : IClassFixture<AllAddressesHostFixture>
 {
     [Fact]
