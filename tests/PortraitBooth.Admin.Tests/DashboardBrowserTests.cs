@@ -156,6 +156,21 @@ public sealed class DashboardBrowserTests(HostFixture host, Chromium chromium) :
     }
 
     /// <summary>Opens /admin, is sent to the login page, signs in with the admin key and lands on the dashboard.</summary>
+    [Fact]
+    public async Task The_orleans_dashboard_renders_under_its_content_security_policy_without_a_violation()
+    {
+        var page = await SignedInPage();
+        var violations = new List<string>();
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy")) violations.Add(message.Text); };
+        page.PageError += (_, error) => violations.Add("page error: " + error);
+
+        var response = await page.GotoAsync("/admin/orleans/");
+        Assert.Contains("style-src 'self' 'unsafe-inline'", (await response!.AllHeadersAsync())["content-security-policy"]);
+        await Expect(page.Locator("#menu a").First).ToBeVisibleAsync(new() { Timeout = 60_000 }); // its script ran
+        await page.WaitForTimeoutAsync(2_000); // its first polls and icon fonts
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
     private async Task<IPage> SignedInPage()
     {
         var context = await chromium.NewContext(host.BaseAddress);

@@ -40,7 +40,12 @@ public static class DashboardEndpoints
         api.MapPost("/jobs/{id}/cancel", Cancel);
         api.MapGroup("/tenants").MapTenantAdministration(namePrefix: "Dashboard");
 
-        // It has no sign-in of its own: every one of its routes requires the dashboard's.
+        // It has no sign-in of its own: every one of its routes requires the dashboard's; nor a policy of its own.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(OrleansDashboardPath), branch => branch.Use((http, next) =>
+        {
+            http.Response.Headers.ContentSecurityPolicy = DashboardAssets.OrleansDashboardContentSecurityPolicy;
+            return next(http);
+        }));
         app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(DashboardSignIn.Policy).ExcludeFromDescription();
         return app;
     }
