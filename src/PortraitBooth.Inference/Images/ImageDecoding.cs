@@ -103,6 +103,11 @@ public static class ImageDecoding
             image = Image.Load<Rgb24>(configuration, bytes);
             while (image.Frames.Count > 1) image.Frames.RemoveFrame(image.Frames.Count - 1);
             image.Mutate(x => x.AutoOrient());
+            // Where, when and with what a photo was taken stays with its uploader: whatever is made from it (the
+            // stored photo above all) carries pixels and colour profile only.
+            image.Metadata.ExifProfile = null;
+            image.Metadata.IptcProfile = null;
+            image.Metadata.XmpProfile = null;
             return image;
         }
         catch (Exception e) when (e is not InvalidImageException and not OutOfMemoryException)

@@ -38,6 +38,28 @@ public sealed class ImageDecodingTests
     }
 
     [Fact]
+    public void Exif_gps_iptc_and_xmp_do_not_survive_decoding_nor_a_jpeg_made_from_the_result()
+    {
+        using var tagged = new Image<Rgb24>(32, 32, new Rgb24(90, 60, 30));
+        tagged.Metadata.ExifProfile = new ExifProfile();
+        tagged.Metadata.ExifProfile.SetValue(ExifTag.GPSLatitudeRef, "N");
+        tagged.Metadata.ExifProfile.SetValue(ExifTag.Model, "PhoneCam-7");
+        tagged.Metadata.IptcProfile = new SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile();
+        tagged.Metadata.IptcProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag.City, "Sampletown");
+        var bytes = Encode(tagged, new JpegEncoder());
+        Assert.True(Contains(bytes, "PhoneCam-7") && Contains(bytes, "Sampletown"), "the test photo lacks its metadata");
+
+        using var decoded = ImageDecoding.DecodeRgb(bytes, "tagged.jpg");
+        Assert.Null(decoded.Metadata.ExifProfile);
+        Assert.Null(decoded.Metadata.IptcProfile);
+        Assert.Null(decoded.Metadata.XmpProfile);
+        var stored = Encode(decoded, new JpegEncoder { Quality = 92 });
+        Assert.False(Contains(stored, "PhoneCam-7") || Contains(stored, "Sampletown") || Contains(stored, "Exif"), "metadata reached the re-encoded photo");
+    }
+
+    private static bool Contains(byte[] bytes, string text) => bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(text)) >= 0;
+
+    [Fact]
     public void The_pixel_count_is_checked_from_the_header_before_decoding()
     {
         using var wide = new Image<Rgb24>(3000, 2000);
