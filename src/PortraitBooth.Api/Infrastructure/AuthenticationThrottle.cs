@@ -44,7 +44,7 @@ public sealed class AuthenticationThrottleOptions
 /// to addresses that failed recently, so guessing one key from many addresses is slowed while its owner, from an
 /// address that has not failed, is never locked out by someone else's guesses. The counts live in one
 /// <see cref="IAuthenticationThrottleGrain"/> per subject, so every api silo of a cluster refuses the same guesser:
-/// a check costs one grain call per subject (made together), a failure one more.
+/// a check costs one grain call (two from an address that failed recently), a failure one per subject.
 /// </summary>
 public sealed class AuthenticationThrottle(IGrainFactory grains, IOptions<AuthenticationThrottleOptions> options, TimeProvider time,
     ILogger<AuthenticationThrottle> logger)
@@ -53,13 +53,12 @@ public sealed class AuthenticationThrottle(IGrainFactory grains, IOptions<Authen
     public async ValueTask Check(HttpContext http, string? key)
     {
         var now = time.GetUtcNow();
-        var addressState = Subject(AddressOf(http)).State();
-        var keyState = key is null ? null : Subject(KeySubject(key)).State();
-        var address = await addressState;
+        var address = await Subject(AddressOf(http)).State();
         if (address.LockedUntil > now) throw TooMany("from this address", address.LockedUntil - now);
-        if (keyState is not null && await keyState is { } locked && locked.LockedUntil > now
-            && address.LastFailure > now - options.Value.MaxLockout)
-            throw TooMany("for this key", locked.LockedUntil - now);
+        // A key's lockout binds only addresses that failed recently: a clean one (all normal traffic) needs no second call.
+        if (key is null || address.LastFailure <= now - options.Value.MaxLockout) return;
+        var locked = await Subject(KeySubject(key)).State();
+        if (locked.LockedUntil > now) throw TooMany("for this key", locked.LockedUntil - now);
     }
 
     /// <summary>Counts a wrong credential against the request's address and, when one was named, its key.</summary>
