@@ -48,12 +48,17 @@ def write_readme(path, name, config, card, info):
         "- Loss: L_noise (ε-prediction on the scaled_linear schedule, 1000 steps); "
         f"{config.text_only_fraction:.0%} of samples text-only, {config.unconditional_fraction:.0%} unconditional "
         f"(empty prompt); for {config.face_loss_fraction:.0%} of samples an extra face-region noise term "
-        f"(weight {config.face_loss_weight}). No identity (DIP) or localization (ECAC) loss yet.",
+        f"(weight {config.face_loss_weight})"
+        + (f"; Min-SNR-γ weighting, γ = {config.min_snr_gamma:g}" if config.min_snr_gamma > 0 else "")
+        + ". No identity (DIP) or localization (ECAC) loss yet.",
+        f"- Precision: {'bf16 autocast (convolutions and matrix products in bfloat16; weights, norms and loss in float32)' if config.precision == 'bf16' else 'float32'} "
+        f"on {config.device}, {config.threads} thread(s).",
         f"- Text encoder: causal transformer, width {t.width}, {t.layers} layers, {t.heads} heads, over the CLIP "
         "token ids its captions used. STEA: LayerNorm → Linear → GELU → Linear on [token ‖ normalised face], "
         f"residual, hidden {config.stea.hidden_width}.",
         f"- U-Net: channels {list(u.channels)}, {u.blocks} ResNet block(s) per level, cross-attention at levels "
-        f"{[i for i, a in enumerate(u.attention) if a]} and the mid block, {u.heads} heads, FF ×{u.ff_multiple}.",
+        f"{[i for i, a in enumerate(u.attention) if a]} and the mid block, {u.heads} heads, FF ×{u.ff_multiple}"
+        + ("; the context attention-pooled into the time embedding" if u.pooled_context else "") + ".",
         "- VAE: TAEF2, frozen; pixels in [0, 1]; latents 32×16×16 for 128×128, scaling factor 1.0.",
     ]
     for key, value in info.items():

@@ -81,6 +81,7 @@ class TrainConfig:
     mirror: bool = True
     threads: int = 2
     device: str = "cpu"
+    precision: str = "fp32"
     checkpoint_every: int = 250
     keep_checkpoints: int = 2
     progress_seconds: float = 20.0
@@ -96,6 +97,8 @@ class TrainConfig:
     def to_json(self):
         return json.dumps(dataclasses.asdict(self), indent=2)
 
+
+PRECISIONS = ("fp32", "bf16")  # bf16: autocast matrix products and convolutions, float32 weights, norms and loss
 
 _NESTED = {"text": TextConfig, "unet": UnetConfig, "stea": SteaConfig, "scheduler": SchedulerConfig, "pack": PackInfo}
 
@@ -167,6 +170,8 @@ def _check(config, where):
             raise ConfigError(f"{where}: unet channel width {c} must be divisible by groups {u.groups} and heads {u.heads}")
     if config.text.width % config.text.heads:
         raise ConfigError(f"{where}: text.width {config.text.width} must be divisible by text.heads {config.text.heads}")
+    if config.precision not in PRECISIONS:
+        raise ConfigError(f"{where}: precision must be one of {', '.join(PRECISIONS)}, got {config.precision!r}")
     if config.device not in ("cpu", "cuda") and not config.device.startswith("cuda:"):
         raise ConfigError(f"{where}: device must be cpu, cuda or cuda:N, got {config.device!r}")
 

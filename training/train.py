@@ -129,10 +129,11 @@ class Trainer:
 
     def loss(self, batch):
         c = self.config
-        context = self.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
         noisy = self.schedule.add_noise(batch["x0"], batch["noise"], batch["t"])
-        predicted = self.model.unet(noisy, batch["t"].float(), context)
-        error = (predicted - batch["noise"]).square()
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.precision == "bf16"):
+            context = self.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
+            predicted = self.model.unet(noisy, batch["t"].float(), context)
+        error = (predicted.float() - batch["noise"]).square()
         whole = error.mean(dim=(1, 2, 3))
         mask = batch["mask"]
         face = (error * mask).sum(dim=(1, 2, 3)) / (mask.sum(dim=(1, 2, 3)) * error.shape[1] + 1e-6)

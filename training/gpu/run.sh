@@ -6,7 +6,7 @@
 # Back on the workstation: python3 -m training.transfer join OUT RUN_DIR; python3 -m training.export --run-dir RUN_DIR ...
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bundle="$1" out="$2" seconds="${3:-470}" config="${4:-training/configs/portrait-128.json}"
+bundle="$1" out="$2" seconds="${3:-470}" config="${4:-training/configs/portrait-128-cuda.json}"
 work="${TMPDIR:-/tmp}/portraitbooth-gpu"
 export PYTHONUNBUFFERED=1
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"

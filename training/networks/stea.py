@@ -8,6 +8,8 @@ import math
 import torch
 from torch import nn
 
+from .norms import LayerNorm32
+
 
 class Stea(nn.Module):
     def __init__(self, token_width, face_width, hidden_width, face_mean=None):
@@ -15,7 +17,7 @@ class Stea(nn.Module):
         mean = torch.zeros(face_width) if face_mean is None else torch.as_tensor(face_mean, dtype=torch.float32)
         self.register_buffer("face_mean", mean)
         self.face_scale = math.sqrt(face_width)
-        self.norm = nn.LayerNorm(token_width + face_width)
+        self.norm = LayerNorm32(token_width + face_width)
         self.fc1 = nn.Linear(token_width + face_width, hidden_width)
         self.act = nn.GELU()
         self.fc2 = nn.Linear(hidden_width, token_width)

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from .attention import Attention, FeedForward
+from .norms import LayerNorm32
 
 CLIP_VOCAB_SIZE = 49408
 UNKNOWN_ROW = 0
@@ -16,9 +17,9 @@ UNKNOWN_ROW = 0
 class _Layer(nn.Module):
     def __init__(self, width, heads):
         super().__init__()
-        self.norm1 = nn.LayerNorm(width)
+        self.norm1 = LayerNorm32(width)
         self.attn = Attention(width, heads)
-        self.norm2 = nn.LayerNorm(width)
+        self.norm2 = LayerNorm32(width)
         self.mlp = FeedForward(width)
 
     def forward(self, x, mask):
@@ -38,7 +39,7 @@ class TextEncoder(nn.Module):
         self.position = nn.Parameter(torch.zeros(max_length, width))
         nn.init.normal_(self.position, std=0.01)
         self.layers = nn.ModuleList(_Layer(width, heads) for _ in range(layers))
-        self.final_norm = nn.LayerNorm(width)
+        self.final_norm = LayerNorm32(width)
         mask = torch.full((max_length, max_length), float("-inf")).triu(1)
         self.register_buffer("causal_mask", mask, persistent=False)
 

@@ -12,6 +12,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from .attention import Attention, FeedForward
+from .norms import GroupNorm32, LayerNorm32
 
 
 def timestep_embedding(timesteps, width):
@@ -25,10 +26,10 @@ def timestep_embedding(timesteps, width):
 class ResBlock(nn.Module):
     def __init__(self, n_in, n_out, time_width, groups):
         super().__init__()
-        self.norm1 = nn.GroupNorm(groups, n_in)
+        self.norm1 = GroupNorm32(groups, n_in)
         self.conv1 = nn.Conv2d(n_in, n_out, 3, padding=1)
         self.time = nn.Linear(time_width, n_out)
-        self.norm2 = nn.GroupNorm(groups, n_out)
+        self.norm2 = GroupNorm32(groups, n_out)
         self.conv2 = nn.Conv2d(n_out, n_out, 3, padding=1)
         self.skip = nn.Conv2d(n_in, n_out, 1) if n_in != n_out else nn.Identity()
 
@@ -42,13 +43,13 @@ class ResBlock(nn.Module):
 class SpatialTransformer(nn.Module):
     def __init__(self, channels, context_width, heads, groups, ff_multiple):
         super().__init__()
-        self.norm = nn.GroupNorm(groups, channels)
+        self.norm = GroupNorm32(groups, channels)
         self.proj_in = nn.Linear(channels, channels)
-        self.norm1 = nn.LayerNorm(channels)
+        self.norm1 = LayerNorm32(channels)
         self.self_attn = Attention(channels, heads)
-        self.norm2 = nn.LayerNorm(channels)
+        self.norm2 = LayerNorm32(channels)
         self.cross_attn = Attention(channels, heads, context_width)
-        self.norm3 = nn.LayerNorm(channels)
+        self.norm3 = LayerNorm32(channels)
         self.ff = FeedForward(channels, ff_multiple)
         self.proj_out = nn.Linear(channels, channels)
 
@@ -69,7 +70,7 @@ class ContextPool(nn.Module):
     def __init__(self, context_width, time_width, heads):
         super().__init__()
         self.query = nn.Parameter(torch.randn(1, 1, context_width) * context_width ** -0.5)
-        self.norm = nn.LayerNorm(context_width)
+        self.norm = LayerNorm32(context_width)
         self.attn = Attention(context_width, heads)
         self.proj = nn.Linear(context_width, time_width)
         nn.init.zeros_(self.proj.weight)
@@ -124,7 +125,7 @@ class UNet(nn.Module):
             if level > 0:
                 self.upsample.append(nn.Conv2d(width, width, 3, padding=1))
         self.levels, self.blocks = len(channels), blocks
-        self.norm_out = nn.GroupNorm(groups, width)
+        self.norm_out = GroupNorm32(groups, width)
         self.conv_out = nn.Conv2d(width, latent_channels, 3, padding=1)
 
     @staticmethod

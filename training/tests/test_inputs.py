@@ -72,6 +72,7 @@ def test_config_with_an_unknown_key_is_refused(tmp_path, small_dataset):
     ({"batch_size": "32"}, "batch_size: expected an integer"),
     ({"text_only_fraction": 0.6, "unconditional_fraction": 0.6}, "exceed 1"),
     ({"device": "tpu"}, "device must be cpu, cuda or cuda:N"),
+    ({"precision": "fp16"}, "precision must be one of fp32, bf16"),
 ])
 def test_config_values_are_checked(tmp_path, change, message):
     config = {**json.loads(SMALL.read_text()), **change}
@@ -97,3 +98,9 @@ def test_dataset_check_reports_missing_crops(small_dataset, tmp_path):
     ok = subprocess.run([sys.executable, "-m", "training.dataset", str(small_dataset)], cwd=REPO, capture_output=True,
                         text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert ok.returncode == 0 and "8 samples (train 7 samples / 4 people, validation 1 samples / 1 people)" in ok.stdout
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "training" / "configs").glob("*.json")), ids=lambda p: p.name)
+def test_every_shipped_config_loads(path):
+    config = configs.load(path)
+    assert config.precision in configs.PRECISIONS and config.steps > 0

@@ -28,8 +28,9 @@ def fixed_batch_loss(trainer):
         return trainer.loss(trainer.batch(10_000_000)).item()
 
 
-def test_loss_falls_within_200_steps(small_dataset, taef2_dir, tmp_path):
-    trainer = Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir), log=lambda _: None)
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_loss_falls_within_200_steps(small_dataset, taef2_dir, tmp_path, precision):
+    trainer = Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir, precision=precision), log=lambda _: None)
     before = sum(fixed_batch_loss_at(trainer, k) for k in range(4)) / 4
     trainer.run(200)
     after = sum(fixed_batch_loss_at(trainer, k) for k in range(4)) / 4
@@ -46,12 +47,15 @@ def max_weight_difference(a, b):
     return max((a[k].float() - b[k].float()).abs().max().item() for k in a)
 
 
-def test_resumed_run_equals_uninterrupted_run(small_dataset, taef2_dir, tmp_path):
-    whole = Trainer(small_config(small_dataset, tmp_path / "whole", taef2_dir, checkpoint_every=20), log=lambda _: None)
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_resumed_run_equals_uninterrupted_run(small_dataset, taef2_dir, tmp_path, precision):
+    def config(name):
+        return small_config(small_dataset, tmp_path / name, taef2_dir, checkpoint_every=20, precision=precision)
+    whole = Trainer(config("whole"), log=lambda _: None)
     whole.run(40)
-    first = Trainer(small_config(small_dataset, tmp_path / "split", taef2_dir, checkpoint_every=20), log=lambda _: None)
+    first = Trainer(config("split"), log=lambda _: None)
     first.run(20)
-    resumed = Trainer(small_config(small_dataset, tmp_path / "split", taef2_dir, checkpoint_every=20), log=lambda _: None)
+    resumed = Trainer(config("split"), log=lambda _: None)
     assert resumed.step == 20
     resumed.run(40)
     assert max_weight_difference(whole.model.state_dict(), resumed.model.state_dict()) <= 1e-5
@@ -131,3 +135,17 @@ def test_identity_probe_pairs_each_sample_with_another_person():
     from training.identity_probe import other_person
     people = ["a", "a", "b", "c", "c", "c"]
     assert other_person(people) == [2, 2, 3, 0, 0, 0]
+
+
+def test_norms_compute_in_float32_under_bf16_autocast():
+    from training.networks.norms import GroupNorm32, LayerNorm32
+    torch.manual_seed(0)
+    x = (torch.randn(2, 16, 4, 4) * 3 + 5).bfloat16()
+    for norm, reference in ((GroupNorm32(4, 16), torch.nn.GroupNorm(4, 16)), (LayerNorm32(4), torch.nn.LayerNorm(4))):
+        reference.load_state_dict(norm.state_dict())
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = norm(x)
+        assert out.dtype == torch.bfloat16
+        expected = reference(x.float())
+        assert (out.float() - expected).abs().max().item() <= 0.02  # one bf16 rounding of a float32 result
+        assert torch.equal(norm(x.float()), expected)  # float32 in: exactly the plain norm
