@@ -7,18 +7,20 @@ import argparse
 import dataclasses
 import tempfile
 import time
+from pathlib import Path
 
 import torch
 
-from . import config as configs
+from . import config as configs, dataset
 from .train import Trainer
 
 
 def bare_step(trainer, batch):
     model = trainer.model
-    context = model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
-    predicted = model.unet(batch["x0"], batch["t"].float(), context)
-    loss = (predicted - batch["noise"]).square().mean()
+    with trainer.autocast():  # the same precision as the trainer's steps
+        context = model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
+        predicted = model.unet(batch["x0"], batch["t"].float(), context)
+    loss = (predicted.float() - batch["noise"]).square().mean()
     trainer.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     trainer.optimizer.step()
@@ -32,6 +34,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as run_dir:
         config = configs.load(args.config, {"dataset": args.dataset})
+        cached = Path(config.run_dir) / dataset.LATENTS_FILE if config.run_dir else None
+        if cached and cached.is_file():  # the run's latent cache (keyed by the crops' bytes): no re-encoding
+            (Path(run_dir) / dataset.LATENTS_FILE).symlink_to(cached)
         config = dataclasses.replace(config, run_dir=run_dir, checkpoint_every=10 ** 9)
         trainer = Trainer(config, log=lambda _: None)
         fixed = trainer.batch(0)

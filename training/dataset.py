@@ -123,6 +123,9 @@ def _crop_digest(root, samples):
     return digest.hexdigest()
 
 
+LATENTS_FILE = "latents-taef2.pt"  # in the run folder: the latents of every crop and its mirror, keyed by the crops' bytes
+
+
 @torch.no_grad()
 def encode_latents(encoder, root, samples, cache_path, batch=16, log=print, device="cpu"):
     """TAEF2 latents of every crop and its mirror, [N, 2, C, h, w] on the host; cached in cache_path keyed by the

@@ -64,7 +64,7 @@ def main(argv=None):
         model.eval()
         manifest, root = dataset.read_manifest(args.dataset or config.dataset)
         encoder, _ = taef2.load(config.taef2)
-        latents = dataset.encode_latents(encoder, root, manifest["samples"], Path(args.run_dir) / "latents-taef2.pt")
+        latents = dataset.encode_latents(encoder, root, manifest["samples"], Path(args.run_dir) / dataset.LATENTS_FILE)
         split = dataset.build_split(manifest, root, latents, "validation")
         if len(split) < 2:
             raise ExportError("the dataset has fewer than two validation samples")

@@ -35,7 +35,7 @@ class Trainer:
         manifest, root = dataset.read_manifest(config.dataset)
         self.manifest = manifest
         encoder, self.decoder = taef2.load(config.taef2)
-        latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / "latents-taef2.pt", log=log,
+        latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / dataset.LATENTS_FILE, log=log,
                                          device=self.device)
         self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
         self.validation = dataset.build_split(manifest, root, latents, "validation")
@@ -127,10 +127,14 @@ class Trainer:
                     identity_index=split.identity_index[caption], faces=split.embeddings[index], fuse=fuse,
                     face_loss=face_loss, t=t, noise=noise)
 
+    def autocast(self):
+        """The config's precision for a forward pass: bf16 autocast, or float32 (a no-op context)."""
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.config.precision == "bf16")
+
     def loss(self, batch):
         c = self.config
         noisy = self.schedule.add_noise(batch["x0"], batch["noise"], batch["t"])
-        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=c.precision == "bf16"):
+        with self.autocast():
             context = self.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
             predicted = self.model.unet(noisy, batch["t"].float(), context)
         error = (predicted.float() - batch["noise"]).square()

@@ -47,3 +47,16 @@ def test_split_then_joined_weights_export_as_the_runs_ema(small_dataset, taef2_d
 def test_split_of_a_run_without_checkpoints_is_refused(tmp_path):
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
         transfer.split(tmp_path / "empty", tmp_path / "out")
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_bench_prints_the_trainer_step_against_a_bare_step_in_either_precision(small_dataset, taef2_dir, tmp_path, capsys, precision):
+    import json
+    from training import bench
+    from training.tests.test_train import SMALL
+    config = {**json.loads(SMALL.read_text()), "dataset": str(small_dataset), "run_dir": str(tmp_path / "run"),
+              "taef2": str(taef2_dir), "precision": precision}
+    (tmp_path / "c.json").write_text(json.dumps(config))
+    bench.main(["--config", str(tmp_path / "c.json"), "--steps", "2"])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("batch 8: bare forward+backward+step ") and "(ratio " in line and "batch building" in line, line
