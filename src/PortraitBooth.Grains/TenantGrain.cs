@@ -8,6 +8,9 @@ namespace PortraitBooth.Grains;
 /// A tenant: keys stored as salted hashes, quotas, suspension, identities, and admission. Admission refuses only
 /// for the daily image quota and the request rate; past the in-flight cap a job is queued (FIFO, in state) and
 /// dispatched (by its job grain, which retries until the broker confirms) when a running job of this tenant ends.
+/// A job moved into a slot must reach its grain even when that call fails (its state store briefly unreachable):
+/// the tenant retries with back-off, and a new activation asks every in-flight job again (idempotent: a job that is
+/// already sent, running or finished ignores it), so no slot holds a job that was never sent.
 /// </summary>
 public sealed class TenantGrain(
     [PersistentState("tenant", GrainStorage.Name)] IPersistentState<TenantState> state,
@@ -16,13 +19,25 @@ public sealed class TenantGrain(
 {
     public const int MaxJobsListed = 1000;
 
+    private static readonly TimeSpan FirstDispatchRetry = TimeSpan.FromSeconds(1), LastDispatchRetry = TimeSpan.FromSeconds(30);
+
     private readonly RequestRateWindow _writes = new(), _reads = new();
+    private readonly HashSet<string> _undispatched = [];
+    private IGrainTimer? _dispatchRetry;
+    private TimeSpan _dispatchRetryDelay = FirstDispatchRetry;
     private TenantState S => state.State;
     private string TenantId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Exists) ReportJobs();
+        if (!S.Exists) return Task.CompletedTask;
+        ReportJobs();
+        // An earlier activation may have stored a slot for a job whose dispatch never got through.
+        if (S.InFlight.Count > 0)
+        {
+            _undispatched.UnionWith(S.InFlight);
+            ScheduleDispatchRetry(TimeSpan.Zero);
+        }
         return Task.CompletedTask;
     }
 
@@ -205,13 +220,45 @@ public sealed class TenantGrain(
         return started;
     }
 
-    private async Task Dispatch(List<string> jobIds)
+    /// <summary>Tells each job its slot is free; a failed call leaves it for the retry timer, not the caller.</summary>
+    private async Task Dispatch(IEnumerable<string> jobIds)
     {
-        foreach (var jobId in jobIds)
+        foreach (var jobId in jobIds.ToList())
         {
             logger.LogInformation("Tenant {Tenant}: dispatching queued job {Job}", TenantId, jobId);
-            await GrainFactory.GetGrain<IGenerationJobGrain>(jobId).Dispatch();
+            try
+            {
+                await GrainFactory.GetGrain<IGenerationJobGrain>(jobId).Dispatch();
+                _undispatched.Remove(jobId);
+            }
+            catch (Exception e)
+            {
+                _undispatched.Add(jobId);
+                logger.LogWarning("Tenant {Tenant}: dispatching job {Job} failed ({Error}); retrying in {Delay}", TenantId, jobId, e.Message, _dispatchRetryDelay);
+            }
         }
+        if (_undispatched.Count == 0)
+        {
+            _dispatchRetryDelay = FirstDispatchRetry;
+            return;
+        }
+        ScheduleDispatchRetry(_dispatchRetryDelay);
+        _dispatchRetryDelay = TimeSpan.FromTicks(Math.Min(_dispatchRetryDelay.Ticks * 2, LastDispatchRetry.Ticks));
+    }
+
+    private void ScheduleDispatchRetry(TimeSpan delay)
+    {
+        _dispatchRetry?.Dispose();
+        _dispatchRetry = this.RegisterGrainTimer(RetryDispatch, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private Task RetryDispatch(CancellationToken cancellationToken)
+    {
+        _dispatchRetry?.Dispose();
+        _dispatchRetry = null;
+        // Only jobs still holding a slot: one that ended meanwhile has left InFlight.
+        _undispatched.IntersectWith(S.InFlight);
+        return Dispatch(_undispatched);
     }
 
     private void RollUsageDay(DateTimeOffset now)

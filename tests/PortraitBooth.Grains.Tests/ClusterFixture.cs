@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Abstractions.Events;
@@ -32,9 +33,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        private const string MemoryStorage = "memory";
+
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.AddMemoryGrainStorage(MemoryStorage);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name,
+                (services, _) => new FaultInjectingStorage(services.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
             silo.Services.AddSingleton(TimeProvider.System);
             // Both silos share one recorder: the test sees every dispatch, whichever silo hosts the grain.
             silo.Services.AddSingleton<IJobDispatcher>(RecordingDispatcher.Instance);

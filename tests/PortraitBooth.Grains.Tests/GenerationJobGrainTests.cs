@@ -174,4 +174,24 @@ public sealed class GenerationJobGrainTests(ClusterFixture cluster)
 
         Assert.Equal([first, last], cluster.Dispatcher.Of(tenantId).Select(d => d.JobId));
     }
+
+    [Fact]
+    public async Task A_queued_job_whose_dispatch_fails_to_store_is_still_dispatched_when_the_slot_frees()
+    {
+        var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(MaxJobsInFlight: 1));
+        var (first, waiting) = (Specs.NewJobId(), Specs.NewJobId());
+        foreach (var id in new[] { first, waiting }) await cluster.Grains.GetGrain<IGenerationJobGrain>(id).Submit(Specs.Of(tenantId));
+        var waitingJob = cluster.Grains.GetGrain<IGenerationJobGrain>(waiting);
+        // The tenant has given the slot to the waiting job when that job's own write fails (its store unreachable).
+        FaultInjectingStorage.FailNextWrites(waitingJob.GetGrainId(), 1);
+
+        var job = cluster.Grains.GetGrain<IGenerationJobGrain>(first);
+        Assert.Equal(1, await job.Start(1));
+        Assert.True(await job.Complete(1, Specs.Result($"{first}/0")));
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); cluster.Dispatcher.Of(tenantId).Count < 2 && DateTime.UtcNow < deadline;)
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal([(first, 1), (waiting, 1)], cluster.Dispatcher.Of(tenantId));
+        Assert.Equal(1, await waitingJob.Start(1));
+    }
 }
