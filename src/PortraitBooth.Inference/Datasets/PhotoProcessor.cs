@@ -44,13 +44,15 @@ public sealed class PhotoProcessor(FaceModels models, DatasetThresholds threshol
             return PhotoOutcome.Drop(photo, DropReasons.ImageTooSmall, $"{image.Width}x{image.Height}, shorter side under {thresholds.MinPhotoSide} px");
 
         // As AlignedFaceInput: every detection counts, the largest box is the subject.
-        var detections = models.Detector.Detect(image).OrderByDescending(d => d.Box.Width * d.Box.Height).ToList();
-        var (main, mainIndex) = detections.Select((d, i) => (Face: _analyzer.Analyze(image, d, withExpressions: true, withAgeGender: true), Index: i))
+        using var search = _analyzer.Find(image);
+        var detections = search.Detections.OrderByDescending(d => d.Box.Width * d.Box.Height).ToList();
+        var (found, mainIndex) = detections.Select((d, i) => (Face: _analyzer.Analyze(search.Image, d, withExpressions: true, withAgeGender: true), Index: i))
             .FirstOrDefault(f => f.Face is not null);
-        if (main is null) return PhotoOutcome.Drop(photo, DropReasons.NoFace);
+        if (found is null) return PhotoOutcome.Drop(photo, DropReasons.NoFace);
+        var main = search.ToPhoto(found);
         var second = detections.Where((_, i) => i != mainIndex).Select(d => d.Box.Width * d.Box.Height).DefaultIfEmpty(0).Max();
-        if (second >= thresholds.MaxSecondFaceRatio * main.Area)
-            return PhotoOutcome.Drop(photo, DropReasons.Ambiguous, $"second face {second / main.Area:P0} of the main one's area");
+        if (second >= thresholds.MaxSecondFaceRatio * found.Area)
+            return PhotoOutcome.Drop(photo, DropReasons.Ambiguous, $"second face {second / found.Area:P0} of the main one's area");
 
         var eyeToMouth = EyeToMouth(main.Landmarks);
         if (eyeToMouth < thresholds.MinEyeToMouth)

@@ -41,11 +41,15 @@ public sealed class FaceAnalyzer(FaceModels models)
     /// <param name="withAgeGender">True also runs the age/gender net.</param>
     public IReadOnlyList<AnalyzedFace> Analyze(Image<Rgb24> photo, bool withExpressions = true, bool withAgeGender = false)
     {
+        using var search = Find(photo);
         var faces = new List<AnalyzedFace>();
-        foreach (var detection in models.Detector.Detect(photo))
-            if (Analyze(photo, detection, withExpressions, withAgeGender) is { } face) faces.Add(face);
+        foreach (var detection in search.Detections)
+            if (Analyze(search.Image, detection, withExpressions, withAgeGender) is { } face) faces.Add(search.ToPhoto(face));
         return faces.OrderByDescending(f => f.Area).ToList();
     }
+
+    /// <summary>The detector's faces in <paramref name="photo"/>, on a canvas around it when the photo alone has none.</summary>
+    public FaceSearch Find(Image<Rgb24> photo) => FaceSearch.Run(models.Detector, photo);
 
     /// <summary>One detected face analysed; null when its box covers less than 2×2 whole pixels of the photo.</summary>
     public AnalyzedFace? Analyze(Image<Rgb24> photo, DetectedFace detection, bool withExpressions, bool withAgeGender)

@@ -28,14 +28,15 @@ public sealed class AlignedFaceInput(FaceAnalyzer analyzer) : IFaceInput
         if (preprocessing.Alignment == CenterCropFaceInput.AlignmentName)
             return new CenterCropFaceInput().Prepare(photo, photoName, preprocessing);
         var template = AlignmentTemplate.Named(preprocessing.Alignment);
-        var faces = analyzer.Models.Detector.Detect(photo);
+        using var search = analyzer.Find(photo);
+        var faces = search.Detections;
         if (faces.Count == 0) throw new NoFaceException($"no face found in '{photoName}'");
         var largest = faces.MaxBy(f => f.Box.Width * f.Box.Height)!;
-        var landmarks = analyzer.Landmarks(photo, largest.Box);
+        var landmarks = analyzer.Landmarks(search.Image, largest.Box);
         if (preprocessing.Width != preprocessing.Height)
             throw new PackException($"pack.json: face input {preprocessing.Width}x{preprocessing.Height} must be square for template alignment");
-        using var aligned = FaceAnalyzer.Align(photo, landmarks, template, preprocessing.Width);
-        return new PreparedFace(FaceTensor.FromCrop(aligned, preprocessing), faces.Count, largest.Box);
+        using var aligned = FaceAnalyzer.Align(search.Image, landmarks, template, preprocessing.Width);
+        return new PreparedFace(FaceTensor.FromCrop(aligned, preprocessing), faces.Count, search.ToPhoto(largest.Box));
     }
 }
 
