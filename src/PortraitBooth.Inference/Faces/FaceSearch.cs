@@ -46,8 +46,8 @@ public sealed class FaceSearch : IDisposable
 
     public PointF ToPhoto(PointF point) => new(point.X - Offset.X, point.Y - Offset.Y);
 
-    /// <summary>A box in <see cref="Image"/> as photo pixels, clipped to the photo.</summary>
-    public RectangleF ToPhoto(RectangleF box) =>
+    /// <summary>A box in <see cref="Image"/> as photo pixels, clipped to the photo (the detector's own box when found in the photo).</summary>
+    public RectangleF ToPhoto(RectangleF box) => !OnCanvas ? box :
         RectangleF.Intersect(new RectangleF(box.X - Offset.X, box.Y - Offset.Y, box.Width, box.Height), new RectangleF(0, 0, Photo.Width, Photo.Height));
 
     public AnalyzedFace ToPhoto(AnalyzedFace face) =>
