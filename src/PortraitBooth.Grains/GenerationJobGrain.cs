@@ -20,11 +20,9 @@ public sealed class GenerationJobGrain(
     IJobEvents events,
     ILogger<GenerationJobGrain> logger) : Grain, IGenerationJobGrain
 {
-    private static readonly TimeSpan FirstDispatchRetry = TimeSpan.FromSeconds(1), LastDispatchRetry = TimeSpan.FromSeconds(30);
-
     private int _step;
     private IGrainTimer? _dispatchRetry;
-    private TimeSpan _dispatchRetryDelay = FirstDispatchRetry;
+    private readonly RetryBackoff _dispatchBackoff = new();
     private JobState S => state.State;
     private string JobId => this.GetPrimaryKeyString();
 
@@ -206,15 +204,15 @@ public sealed class GenerationJobGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning("Job {Job}: the broker did not confirm its message ({Error}); retrying in {Delay}", JobId, e.Message, _dispatchRetryDelay);
-            ScheduleDispatchRetry(_dispatchRetryDelay);
-            _dispatchRetryDelay = TimeSpan.FromTicks(Math.Min(_dispatchRetryDelay.Ticks * 2, LastDispatchRetry.Ticks));
+            var delay = _dispatchBackoff.Failed();
+            logger.LogWarning("Job {Job}: the broker did not confirm its message ({Error}); retrying in {Delay}", JobId, e.Message, delay);
+            ScheduleDispatchRetry(delay);
             return;
         }
         S.DispatchPending = false;
         // A timing only, so it costs no write of its own: the job's next transition (Start) stores it.
         S.DispatchedAt = DateTimeOffset.UtcNow;
-        _dispatchRetryDelay = FirstDispatchRetry;
+        _dispatchBackoff.Succeeded();
     }
 
     private void ScheduleDispatchRetry(TimeSpan delay)

@@ -19,12 +19,10 @@ public sealed class TenantGrain(
 {
     public const int MaxJobsListed = 1000;
 
-    private static readonly TimeSpan FirstDispatchRetry = TimeSpan.FromSeconds(1), LastDispatchRetry = TimeSpan.FromSeconds(30);
-
     private readonly RequestRateWindow _writes = new(), _reads = new();
     private readonly HashSet<string> _undispatched = [];
     private IGrainTimer? _dispatchRetry;
-    private TimeSpan _dispatchRetryDelay = FirstDispatchRetry;
+    private readonly RetryBackoff _dispatchBackoff = new();
     private TenantState S => state.State;
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -223,6 +221,7 @@ public sealed class TenantGrain(
     /// <summary>Tells each job its slot is free; a failed call leaves it for the retry timer, not the caller.</summary>
     private async Task Dispatch(IEnumerable<string> jobIds)
     {
+        var failed = false;
         foreach (var jobId in jobIds.ToList())
         {
             logger.LogInformation("Tenant {Tenant}: dispatching queued job {Job}", TenantId, jobId);
@@ -234,16 +233,12 @@ public sealed class TenantGrain(
             catch (Exception e)
             {
                 _undispatched.Add(jobId);
-                logger.LogWarning("Tenant {Tenant}: dispatching job {Job} failed ({Error}); retrying in {Delay}", TenantId, jobId, e.Message, _dispatchRetryDelay);
+                failed = true;
+                logger.LogWarning("Tenant {Tenant}: dispatching job {Job} failed ({Error}); retrying in {Delay}", TenantId, jobId, e.Message, _dispatchBackoff.Delay);
             }
         }
-        if (_undispatched.Count == 0)
-        {
-            _dispatchRetryDelay = FirstDispatchRetry;
-            return;
-        }
-        ScheduleDispatchRetry(_dispatchRetryDelay);
-        _dispatchRetryDelay = TimeSpan.FromTicks(Math.Min(_dispatchRetryDelay.Ticks * 2, LastDispatchRetry.Ticks));
+        if (_undispatched.Count == 0) _dispatchBackoff.Succeeded();
+        else if (failed || _dispatchRetry is null) ScheduleDispatchRetry(_dispatchBackoff.Failed());
     }
 
     private void ScheduleDispatchRetry(TimeSpan delay)
