@@ -14,6 +14,9 @@ namespace PortraitBooth.Inference.Faces;
 /// </summary>
 public sealed class FaceSearch : IDisposable
 {
+    /// <summary>The longest photo side searched again on a canvas.</summary>
+    public const int MaxCanvasPhotoSide = 1024;
+
     private readonly Image<Rgb24>? _canvas;
 
     private FaceSearch(Image<Rgb24> photo, Image<Rgb24>? canvas, Point offset, IReadOnlyList<DetectedFace> detections)
@@ -36,7 +39,9 @@ public sealed class FaceSearch : IDisposable
     public static FaceSearch Run(FaceDetector detector, Image<Rgb24> photo)
     {
         var found = detector.Detect(photo);
-        if (found.Count > 0) return new FaceSearch(photo, null, Point.Empty, found);
+        // The canvas costs 4× the photo's pixels: only photos up to MaxCanvasPhotoSide get one (a canvas of at most
+        // 2048², 12 MB), so a large faceless upload cannot make it allocate hundreds of MB.
+        if (found.Count > 0 || Math.Max(photo.Width, photo.Height) > MaxCanvasPhotoSide) return new FaceSearch(photo, null, Point.Empty, found);
         var side = 2 * Math.Max(photo.Width, photo.Height);
         var offset = new Point((side - photo.Width) / 2, (side - photo.Height) / 2);
         var canvas = new Image<Rgb24>(side, side, new Rgb24(0, 0, 0));
