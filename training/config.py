@@ -78,6 +78,9 @@ class TrainConfig:
     face_loss_fraction: float = 0.5
     face_loss_weight: float = 1.0
     min_snr_gamma: float = 0.0
+    identity_loss_weight: float = 0.0          # DIP (issue 15): λ_id of L_id = 1 − cos(φ(ref), φ(x̂0's face)); 0 = off
+    identity_loss_max_timestep: int = 250      # DIP applies to fused rows with t ≤ this (x̂0 is a face only there)
+    face_recognizer: str = "models/face/recognizer.onnx"  # φ for DIP: face-api's recognizer as the project converts it
     mirror: bool = True
     threads: int = 2
     device: str = "cpu"
@@ -160,6 +163,11 @@ def _check(config, where):
         raise ConfigError(f"{where}: ema_decay must lie in [0, 1), got {config.ema_decay}")
     if config.min_snr_gamma < 0:
         raise ConfigError(f"{where}: min_snr_gamma must be 0 (off) or positive, got {config.min_snr_gamma}")
+    if config.identity_loss_weight < 0:
+        raise ConfigError(f"{where}: identity_loss_weight must be 0 (off) or positive, got {config.identity_loss_weight}")
+    if not 0 <= config.identity_loss_max_timestep < config.scheduler.num_train_timesteps:
+        raise ConfigError(f"{where}: identity_loss_max_timestep must lie in [0, {config.scheduler.num_train_timesteps}), "
+                          f"got {config.identity_loss_max_timestep}")
     if config.learning_rate <= 0:
         raise ConfigError(f"{where}: learning_rate must be positive")
     u = config.unet
@@ -193,7 +201,7 @@ def load(path, overrides: Optional[dict] = None):
     return dataclasses.replace(config, **{k: resolve_path(getattr(config, k)) for k in _PATHS})
 
 
-_PATHS = ("dataset", "run_dir", "taef2", "init_from")
+_PATHS = ("dataset", "run_dir", "taef2", "init_from", "face_recognizer")
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -9,8 +9,10 @@ import numpy as np
 import torch
 from PIL import Image
 
+from .identity_loss import reference_points
+
 FORMAT = "portraitbooth-dataset/1"
-_SAMPLE_KEYS = ("id", "person", "split", "crop", "mask", "embedding", "captions")
+_SAMPLE_KEYS = ("id", "person", "split", "crop", "mask", "embedding", "landmarks", "captions")
 _CAPTION_KEYS = ("text", "ids", "identity_index")
 
 
@@ -54,6 +56,8 @@ def _check(manifest, path):
         for key in _SAMPLE_KEYS:
             if key not in sample:
                 raise ManifestError(f"{path}: samples[{n}] has no '{key}'")
+        if np.shape(sample["landmarks"]) != (68, 2):
+            raise ManifestError(f"{path}: samples[{n}] ({sample['id']}) needs 68 landmarks [x, y], got shape {np.shape(sample['landmarks'])}")
         if not sample["captions"]:
             raise ManifestError(f"{path}: samples[{n}] ({sample['id']}) has no captions")
         for c, caption in enumerate(sample["captions"]):
@@ -80,6 +84,7 @@ class Split:
     people: list
     latents: torch.Tensor          # [N, 2, C, h, w] (original, mirror)
     masks: torch.Tensor            # [N, 2, 1, h, w] face share of each latent pixel
+    eye_mouth: torch.Tensor        # [N, 2, 3, 2] left eye, right eye, mouth centres in crop pixels (original, mirror)
     embeddings: torch.Tensor       # [N, D] raw face descriptors
     caption_ids: torch.Tensor      # [K, max_length] int64, padded
     identity_index: torch.Tensor   # [K]
@@ -161,11 +166,14 @@ def build_split(manifest, root, all_latents, split, scale=8):
     tokenizer = manifest["tokenizer"]
     rows = [i for i, s in enumerate(manifest["samples"]) if s["split"] == split]
     samples = [manifest["samples"][i] for i in rows]
-    masks = []
+    masks, eye_mouth = [], []
     for sample in samples:
         mask = torch.from_numpy(_load_mask(root / sample["mask"]))[None, None]
         pooled = torch.nn.functional.avg_pool2d(mask, scale)[0]
         masks.append(torch.stack([pooled, pooled.flip(-1)]))
+        landmarks = torch.tensor(sample["landmarks"], dtype=torch.float32)
+        mirrored = torch.stack([mask.shape[-1] - landmarks[:, 0], landmarks[:, 1]], dim=1)  # x ↦ W − x, as flip(-1)
+        eye_mouth.append(reference_points(torch.stack([landmarks, mirrored])))
     caption_ids, identity_index, start, count = [], [], [], []
     for sample in samples:
         start.append(len(caption_ids))
@@ -178,6 +186,7 @@ def build_split(manifest, root, all_latents, split, scale=8):
         people=[s["person"] for s in samples],
         latents=all_latents[rows] if rows else all_latents[:0],
         masks=torch.stack(masks) if masks else torch.zeros(0),
+        eye_mouth=torch.stack(eye_mouth) if eye_mouth else torch.zeros(0, 2, 3, 2),
         embeddings=torch.tensor([s["embedding"] for s in samples], dtype=torch.float32),
         caption_ids=torch.tensor(caption_ids, dtype=torch.long),
         identity_index=torch.tensor(identity_index, dtype=torch.long),

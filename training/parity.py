@@ -17,11 +17,16 @@ class ParityWriter:
         self.graphs = []
 
     def add(self, role, inputs, outputs):
+        """A graph of the pack (pack_dir/role/model.onnx)."""
+        self.add_model(role, self.pack_dir / role / "model.onnx", inputs, outputs)
+
+    def add_model(self, role, model_path, inputs, outputs):
+        """Any ONNX file, checked under the name `role`."""
         folder = self.folder / role
         folder.mkdir(parents=True, exist_ok=True)
         for name, value in {**inputs, **outputs}.items():
             (folder / f"{name}.pb").write_bytes(numpy_helper.from_array(value.detach().cpu().numpy(), name).SerializeToString())
-        self.graphs.append({"role": role, "model": self._relative(self.pack_dir / role / "model.onnx"),
+        self.graphs.append({"role": role, "model": self._relative(Path(model_path)),
                             "inputs": list(inputs), "outputs": list(outputs), "tolerance": FLOAT32_TOLERANCE,
                             "weights": "float32"})
 

@@ -20,6 +20,11 @@ class NoiseSchedule:
         a = self.alphas_cumprod[t.cpu()].float().to(x0.device).view(-1, *([1] * (x0.dim() - 1)))
         return a.sqrt() * x0 + (1 - a).sqrt() * noise
 
+    def predicted_x0(self, noisy, eps, t):
+        """x̂0 = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t: the clean latent a predicted ε implies."""
+        a = self.alphas_cumprod[t.cpu()].float().to(noisy.device).view(-1, *([1] * (noisy.dim() - 1)))
+        return (noisy - (1 - a).sqrt() * eps) / a.sqrt()
+
     def snr(self, t):
         """Signal-to-noise ratio ᾱ_t/(1−ᾱ_t) at integer timesteps t, float32."""
         a = self.alphas_cumprod[t.cpu()]

@@ -20,7 +20,9 @@ import numpy as np
 import torch
 
 from . import checkpoints, config as configs, dataset, samples, taef2
+from .identity_loss import IdentityLoss
 from .model import PortraitModel
+from .networks import face_recognizer
 from .schedule import NoiseSchedule
 
 
@@ -35,6 +37,8 @@ class Trainer:
         manifest, root = dataset.read_manifest(config.dataset)
         self.manifest = manifest
         encoder, self.decoder = taef2.load(config.taef2)
+        self.identity_loss = (IdentityLoss(face_recognizer.load(config.face_recognizer), self.decoder).to(self.device)
+                              if config.identity_loss_weight > 0 else None)
         latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / dataset.LATENTS_FILE, log=log,
                                          device=self.device)
         self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
@@ -123,7 +127,7 @@ class Trainer:
         t = torch.randint(self.schedule.steps, (b,), **draw)
         noise = torch.randn((b, *split.latents.shape[2:]), **draw)
         ids = torch.where(unconditional[:, None], self.empty_ids_on_device, split.caption_ids[caption])
-        return dict(x0=split.latents[index, mirror], mask=split.masks[index, mirror], ids=ids,
+        return dict(x0=split.latents[index, mirror], mask=split.masks[index, mirror], eye_mouth=split.eye_mouth[index, mirror], ids=ids,
                     identity_index=split.identity_index[caption], faces=split.embeddings[index], fuse=fuse,
                     face_loss=face_loss, t=t, noise=noise)
 
@@ -145,7 +149,18 @@ class Trainer:
         if c.min_snr_gamma > 0:
             snr = self.schedule.snr(batch["t"]).to(per_sample.device)
             per_sample = per_sample * snr.clamp(max=c.min_snr_gamma) / snr
+        if self.identity_loss is not None:
+            per_sample = per_sample + c.identity_loss_weight * self._identity_term(batch, noisy, predicted.float())
         return per_sample.mean()
+
+    def _identity_term(self, batch, noisy, predicted):
+        """DIP's L_id for the fused rows with t ≤ identity_loss_max_timestep, 0 for the others."""
+        rows = ((batch["t"] <= self.config.identity_loss_max_timestep) & batch["fuse"]).nonzero().flatten()
+        term = torch.zeros(len(noisy), device=noisy.device)
+        if rows.numel():
+            x0 = self.schedule.predicted_x0(noisy[rows], predicted[rows], batch["t"][rows])
+            term = term.index_put((rows,), self.identity_loss(x0, batch["eye_mouth"][rows], batch["faces"][rows]))
+        return term
 
     def learning_rate(self, step):
         return self.config.learning_rate * min(1.0, (step + 1) / max(1, self.config.warmup_steps))

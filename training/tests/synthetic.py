@@ -29,6 +29,15 @@ def _face(size, rng):
     return image, mask
 
 
+def _landmarks(size):
+    """68 iBUG points with the eyes (36–41, 42–47) and mouth (48–67) where _face draws them; the rest on the oval."""
+    points = [[size * (0.5 + 0.25 * np.cos(a)), size * (0.5 + 0.35 * np.sin(a))] for a in np.linspace(0, np.pi, 36)]
+    for x in (0.4, 0.6):
+        points += [[size * (x + 0.04 * np.cos(a)), size * (0.43 + 0.03 * np.sin(a))] for a in np.linspace(0, 2 * np.pi, 6, endpoint=False)]
+    points += [[size * (0.42 + 0.16 * i / 19), size * 0.665] for i in range(20)]
+    return np.round(points, 3).tolist()
+
+
 def write_dataset(folder, count=8, size=64, seed=0):
     folder = Path(folder)
     (folder / "crops").mkdir(parents=True)
@@ -51,7 +60,7 @@ def write_dataset(folder, count=8, size=64, seed=0):
             "id": sample_id, "photo": f"{sample_id}.jpg", "person": str(n // 2),
             "split": "validation" if n == count - 1 else "train",
             "crop": f"crops/{sample_id}.png", "mask": f"masks/{sample_id}.png",
-            "embedding": rng.normal(size=128).round(6).tolist(), "gender": word, "captions": captions})
+            "embedding": rng.normal(size=128).round(6).tolist(), "landmarks": _landmarks(size), "gender": word, "captions": captions})
     manifest = {
         "format": "portraitbooth-dataset/1", "name": "synthetic",
         "source": {"path": str(folder), "description": "synthetic test data", "licence": "test only"},
@@ -61,3 +70,27 @@ def write_dataset(folder, count=8, size=64, seed=0):
         "samples": samples, "dropped": []}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return folder
+
+
+def random_recognizer(seed):
+    """face-api's recognizer architecture with random weights (the real weights are the C# converter's output)."""
+    import torch
+    from training.networks import face_recognizer
+    torch.manual_seed(seed)
+    model = face_recognizer.FaceRecognizer()
+    for parameter in model.parameters():
+        torch.nn.init.normal_(parameter, std=0.05)
+    return model
+
+
+def write_recognizer_weights(path, model, leave_out=()):
+    """An ONNX file holding `model`'s weights as initializers under face-api's names (its graph only passes through)."""
+    from onnx import TensorProto, helper, numpy_helper, save
+    state = model.state_dict()
+    initializers = [numpy_helper.from_array(state[name].numpy(), onnx_name)
+                    for name, onnx_name in model.onnx_names().items() if onnx_name not in leave_out]
+    graph = helper.make_graph([helper.make_node("Identity", ["image"], ["descriptor"])], "recognizer",
+                              [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("descriptor", TensorProto.FLOAT, [1])], initializers)
+    save(helper.make_model(graph), str(path))
+    return path

@@ -13,18 +13,17 @@ namespace PortraitBooth.ModelBuilder.Tests.Parity;
 /// </summary>
 public sealed class ExportParityTests(GeneratedPacks packs, ConvertedFaceModels faceModels)
 {
-    private const string Python = "/usr/bin/python3";
     private static readonly string[] ExportedRoles = [PackModels.TextEncoder, PackModels.Unet, PackModels.Stea, PackModels.VaeDecoder, PackModels.VaeEncoder];
 
     [Fact]
     public void Exported_graphs_give_torchs_outputs_in_onnx_runtime_and_the_exported_packs_verify()
     {
-        RequireTrainer();
+        TrainerPython.Require("export_check");
         var taef2 = SharedData.Require("models", "taef2");
         var recognizer = Path.Combine(faceModels.Directory, "recognizer.onnx");
         var output = packs.NewFolder("export-check");
 
-        var (exitCode, stdout, stderr) = RunPython(["-m", "training.export_check", "--out", output, "--face-encoder", recognizer, "--taef2", taef2]);
+        var (exitCode, stdout, stderr) = TrainerPython.Run(["-m", "training.export_check", "--out", output, "--face-encoder", recognizer, "--taef2", taef2]);
         Assert.True(exitCode == 0, $"training.export_check exited {exitCode}:\n{stdout}\n{stderr}");
 
         var results = ParityCheck.Run(ParityData.Read(Path.Combine(output, "parity")));
@@ -47,17 +46,4 @@ public sealed class ExportParityTests(GeneratedPacks packs, ConvertedFaceModels 
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine(line);
     }
-
-    private static void RequireTrainer()
-    {
-        if (!File.Exists(Python)) Prerequisites.Missing($"{Python} is missing (Debian's python3 with python3-torch and python3-onnx)");
-        if (!File.Exists(Path.Combine(SharedData.RepoRoot, "training", "export_check.py")))
-            Prerequisites.Missing("training/export_check.py is missing: the trainer is not in this checkout");
-        var (exitCode, _, stderr) = RunPython(["-c", "import torch, onnx"]);
-        if (exitCode != 0) Prerequisites.Missing($"{Python} cannot import torch and onnx (install python3-torch python3-onnx): {stderr.Trim()}");
-    }
-
-    private static ChildProcessResult RunPython(string[] args) =>
-        // PYTHONDONTWRITEBYTECODE: no __pycache__ left in the checkout.
-        ChildProcess.Run(Python, args, SharedData.RepoRoot, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
 }
