@@ -88,6 +88,7 @@ class Split:
     embeddings: torch.Tensor       # [N, D] raw face descriptors
     caption_ids: torch.Tensor      # [K, max_length] int64, padded
     identity_index: torch.Tensor   # [K]
+    expression_index: torch.Tensor # [K] the emotion word's token position, −1 where the caption has none
     caption_start: torch.Tensor    # [N]
     caption_count: torch.Tensor    # [N]
     crops: list                    # crop paths, for sample grids
@@ -174,13 +175,15 @@ def build_split(manifest, root, all_latents, split, scale=8):
         landmarks = torch.tensor(sample["landmarks"], dtype=torch.float32)
         mirrored = torch.stack([mask.shape[-1] - landmarks[:, 0], landmarks[:, 1]], dim=1)  # x ↦ W − x, as flip(-1)
         eye_mouth.append(reference_points(torch.stack([landmarks, mirrored])))
-    caption_ids, identity_index, start, count = [], [], [], []
+    caption_ids, identity_index, expression_index, start, count = [], [], [], [], []
     for sample in samples:
         start.append(len(caption_ids))
         count.append(len(sample["captions"]))
         for caption in sample["captions"]:
             caption_ids.append(pad(caption["ids"], tokenizer["max_length"], tokenizer["pad_id"]))
             identity_index.append(caption["identity_index"])
+            expression = caption.get("expression_index")
+            expression_index.append(-1 if expression is None else expression)
     return Split(
         ids=[s["id"] for s in samples],
         people=[s["person"] for s in samples],
@@ -190,6 +193,7 @@ def build_split(manifest, root, all_latents, split, scale=8):
         embeddings=torch.tensor([s["embedding"] for s in samples], dtype=torch.float32),
         caption_ids=torch.tensor(caption_ids, dtype=torch.long),
         identity_index=torch.tensor(identity_index, dtype=torch.long),
+        expression_index=torch.tensor(expression_index, dtype=torch.long),
         caption_start=torch.tensor(start, dtype=torch.long),
         caption_count=torch.tensor(count, dtype=torch.long),
         crops=[root / s["crop"] for s in samples])

@@ -8,6 +8,7 @@ same run. Checkpoints, the loss log and sample grids go to the run folder, outsi
 from another run's checkpoint (init_from): its weights, a fresh optimiser and step count.
 """
 import argparse
+import contextlib
 import copy
 import dataclasses
 import json
@@ -21,6 +22,7 @@ import torch
 
 from . import checkpoints, config as configs, dataset, samples, taef2
 from .identity_loss import IdentityLoss
+from .localization_loss import CrossAttentionMaps, localization_loss
 from .model import PortraitModel
 from .networks import face_recognizer
 from .schedule import NoiseSchedule
@@ -129,6 +131,7 @@ class Trainer:
         ids = torch.where(unconditional[:, None], self.empty_ids_on_device, split.caption_ids[caption])
         return dict(x0=split.latents[index, mirror], mask=split.masks[index, mirror], eye_mouth=split.eye_mouth[index, mirror], ids=ids,
                     identity_index=split.identity_index[caption], faces=split.embeddings[index], fuse=fuse,
+                    expression_index=torch.where(unconditional, -1, split.expression_index[caption]), conditional=~unconditional,
                     face_loss=face_loss, t=t, noise=noise)
 
     def autocast(self):
@@ -138,9 +141,11 @@ class Trainer:
     def loss(self, batch):
         c = self.config
         noisy = self.schedule.add_noise(batch["x0"], batch["noise"], batch["t"])
-        with self.autocast():
+        ecac = c.localization_loss_weight > 0
+        with self.autocast(), (CrossAttentionMaps(self.model.unet) if ecac else contextlib.nullcontext()) as recorded:
             context = self.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
             predicted = self.model.unet(noisy, batch["t"].float(), context)
+            maps = recorded.maps() if ecac else None
         error = (predicted.float() - batch["noise"]).square()
         whole = error.mean(dim=(1, 2, 3))
         mask = batch["mask"]
@@ -151,6 +156,9 @@ class Trainer:
             per_sample = per_sample * snr.clamp(max=c.min_snr_gamma) / snr
         if self.identity_loss is not None:
             per_sample = per_sample + c.identity_loss_weight * self._identity_term(batch, noisy, predicted.float())
+        if ecac:  # the caption's own rows: the empty prompt of an unconditional row has no identity token
+            per_sample = per_sample + c.localization_loss_weight * localization_loss(
+                maps, batch["mask"], batch["identity_index"], batch["expression_index"], batch["conditional"])
         return per_sample.mean()
 
     def _identity_term(self, batch, noisy, predicted):

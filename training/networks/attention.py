@@ -16,6 +16,7 @@ class Attention(nn.Module):
         self.k = nn.Linear(context_width, width, bias=False)
         self.v = nn.Linear(context_width, width, bias=False)
         self.out = nn.Linear(width, width)
+        self.keep_weights, self.weights = False, None  # set by localization_loss.CrossAttentionMaps (ECAC)
 
     def forward(self, x, context=None, causal_mask=None):
         context = x if context is None else context
@@ -28,6 +29,8 @@ class Attention(nn.Module):
         if causal_mask is not None:
             scores = scores + causal_mask
         weights = scores.softmax(dim=-1)
+        if self.keep_weights:
+            self.weights = weights
         return self.out((weights @ v).transpose(1, 2).reshape(b, n, self.heads * d))
 
 
