@@ -81,6 +81,7 @@ class TrainConfig:
     identity_loss_weight: float = 0.0          # DIP (issue 15): λ_id of L_id = 1 − cos(φ(ref), φ(x̂0's face)); 0 = off
     identity_loss_max_timestep: int = 250      # DIP applies to fused rows with t ≤ this (x̂0 is a face only there)
     face_recognizer: str = "models/face/recognizer.onnx"  # φ for DIP: face-api's recognizer as the project converts it
+    two_person_every: int = 0                  # every Nth step trains two people side by side (pairs.py, half the batch); 0 = never
     localization_loss_weight: float = 0.0      # ECAC (issue 15): 1 = the paper's L_loc with its β, γ, λ, μ; 0 = off
     mirror: bool = True
     threads: int = 2
@@ -166,6 +167,8 @@ def _check(config, where):
         raise ConfigError(f"{where}: min_snr_gamma must be 0 (off) or positive, got {config.min_snr_gamma}")
     if config.identity_loss_weight < 0:
         raise ConfigError(f"{where}: identity_loss_weight must be 0 (off) or positive, got {config.identity_loss_weight}")
+    if config.two_person_every < 0:
+        raise ConfigError(f"{where}: two_person_every must be 0 (never) or positive, got {config.two_person_every}")
     if config.localization_loss_weight < 0:
         raise ConfigError(f"{where}: localization_loss_weight must be 0 (off) or positive, got {config.localization_loss_weight}")
     if not 0 <= config.identity_loss_max_timestep < config.scheduler.num_train_timesteps:

@@ -60,6 +60,10 @@ class IdentityLoss(nn.Module):
         self.recognizer, self.decoder = recognizer, decoder
 
     def forward(self, predicted_x0, points, reference):
+        """predicted_x0 [R,C,h,w]; points [R,S,3,2] each subject's eyes and mouth in pixels; reference [R,S,D]
+        → [R], the mean over a row's subjects."""
         pixels = self.decoder(predicted_x0).clamp(0, 1) * 255  # TAEF2 pixels lie in [0, 1]; φ takes 0..255
-        descriptor = self.recognizer(align(pixels, points))
-        return 1 - F.cosine_similarity(descriptor, reference, dim=1)
+        rows, subjects = points.shape[:2]
+        faces = align(pixels.repeat_interleave(subjects, dim=0), points.flatten(0, 1))
+        similarity = F.cosine_similarity(self.recognizer(faces), reference.flatten(0, 1), dim=1)
+        return (1 - similarity).view(rows, subjects).mean(dim=1)

@@ -39,8 +39,12 @@ def _token_map(weights, token):
 
 
 def _layer_mask(mask, pixels):
-    side = int(round(pixels ** 0.5))
-    return F.adaptive_avg_pool2d(mask.float(), side).flatten(1)
+    """mask [B,1,H,W] pooled to a layer of `pixels` latent pixels (the U-Net halves both sides per level)."""
+    height, width = mask.shape[-2:]
+    factor = round((height * width / pixels) ** 0.5)
+    if (height // factor) * (width // factor) != pixels:
+        raise ValueError(f"a {pixels}-pixel attention map does not fit a {height}×{width} mask")
+    return F.adaptive_avg_pool2d(mask.float(), (height // factor, width // factor)).flatten(1)
 
 
 def _term(attention, mask, floor):
@@ -48,16 +52,19 @@ def _term(attention, mask, floor):
     return (attention * (1 - mask)).mean(dim=1) + (F.relu(floor - attention) * mask).mean(dim=1)
 
 
-def localization_loss(maps, mask, identity_index, expression_index, rows):
-    """Per-row L_loc [B]. maps: the recorded layers; mask [B,1,h,w] the face share of each latent pixel;
-    identity_index, expression_index [B] token positions (expression −1: no emotion word, no μ term);
-    rows [B] bool: the rows it applies to (0 elsewhere)."""
+def localization_loss(maps, subject_masks, identity_index, expression_index, rows):
+    """Per-row L_loc [B]. maps: the recorded layers; subject_masks [B,S,1,h,w] each subject's face share of each
+    latent pixel; identity_index [B,S] each subject's token; expression_index [B] the emotion word's token (−1: none,
+    no μ term), which belongs to the first subject; rows [B] bool: the rows it applies to (0 elsewhere). With
+    several subjects, each identity token pays its own λ term against its own mask."""
     if not maps:
         raise ValueError("no cross-attention maps were recorded: the U-Net has no cross-attention layer")
     has_expression = (expression_index >= 0).float()
-    total = torch.zeros(len(mask), device=mask.device)
+    total = torch.zeros(len(subject_masks), device=subject_masks.device)
     for weights in maps:
-        layer_mask = _layer_mask(mask, weights.shape[2])
-        total = total + LAMBDA * _term(_token_map(weights, identity_index), layer_mask, BETA)
-        total = total + MU * has_expression * _term(_token_map(weights, expression_index), layer_mask, GAMMA)
+        for subject in range(subject_masks.shape[1]):
+            layer_mask = _layer_mask(subject_masks[:, subject], weights.shape[2])
+            total = total + LAMBDA * _term(_token_map(weights, identity_index[:, subject]), layer_mask, BETA)
+        first_mask = _layer_mask(subject_masks[:, 0], weights.shape[2])
+        total = total + MU * has_expression * _term(_token_map(weights, expression_index), first_mask, GAMMA)
     return total / len(maps) * rows.float()

@@ -21,13 +21,17 @@ class PortraitModel(nn.Module):
                          u.groups, u.ff_multiple, u.pooled_context)
 
     def condition(self, ids, identity_index, faces, fuse):
-        """ids [B,77]; identity_index [B]; faces [B,D]; fuse [B] bool: rows whose identity token takes the face."""
+        """ids [B,77]; identity_index [B] or [B,S] (S subjects, each its own identity token); faces [B,D] or
+        [B,S,D]; fuse [B] bool: rows whose identity tokens take their faces."""
+        if identity_index.dim() == 1:
+            identity_index, faces = identity_index[:, None], faces[:, None]
         # A batch repeats prompts (the empty one above all): encode each distinct row once, exactly.
         distinct, inverse = torch.unique(ids, dim=0, return_inverse=True)
         hidden = self.text_encoder(distinct)[inverse]
         rows = fuse.nonzero().flatten()
         if rows.numel() == 0:
             return hidden
-        positions = identity_index[rows]
-        fused = self.stea(hidden[rows, positions], faces[rows])
+        positions = identity_index[rows].flatten()
+        rows = rows.repeat_interleave(identity_index.shape[1])
+        fused = self.stea(hidden[rows, positions], faces[fuse].flatten(0, 1))
         return hidden.index_put((rows, positions), fused)

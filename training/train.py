@@ -25,6 +25,7 @@ from .identity_loss import IdentityLoss
 from .localization_loss import CrossAttentionMaps, localization_loss
 from .model import PortraitModel
 from .networks import face_recognizer
+from .pairs import TwoPersonBatches
 from .schedule import NoiseSchedule
 
 
@@ -45,6 +46,7 @@ class Trainer:
                                          device=self.device)
         self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
         self.validation = dataset.build_split(manifest, root, latents, "validation")
+        self.pairs = TwoPersonBatches(self.train, manifest["tokenizer"], manifest["crop"]["size"]) if config.two_person_every else None
         tokenizer = manifest["tokenizer"]
         self.empty_ids = torch.tensor([dataset.pad(tokenizer["empty_prompt_ids"], tokenizer["max_length"], tokenizer["pad_id"])])
         self.empty_ids_on_device = self.empty_ids.to(self.device)
@@ -116,6 +118,8 @@ class Trainer:
         split's tensors live there too, so a step copies nothing from the host)."""
         c, split, d = self.config, self.train, self.device
         g = torch.Generator(device=d).manual_seed(c.seed * 1_000_003 + step)
+        if self.pairs is not None and (step + 1) % c.two_person_every == 0:  # half as many rows, twice as wide
+            return self.pairs.batch(g, max(1, c.batch_size // 2), c, self.schedule.steps, self.empty_ids_on_device)
         b = c.batch_size
         draw = dict(generator=g, device=d)
         index = torch.randint(len(split), (b,), **draw)
@@ -129,8 +133,12 @@ class Trainer:
         t = torch.randint(self.schedule.steps, (b,), **draw)
         noise = torch.randn((b, *split.latents.shape[2:]), **draw)
         ids = torch.where(unconditional[:, None], self.empty_ids_on_device, split.caption_ids[caption])
-        return dict(x0=split.latents[index, mirror], mask=split.masks[index, mirror], eye_mouth=split.eye_mouth[index, mirror], ids=ids,
-                    identity_index=split.identity_index[caption], faces=split.embeddings[index], fuse=fuse,
+        # One subject per row; the subject axis (S = 1 here, 2 in two-person batches) is the second of each
+        # per-subject tensor.
+        mask = split.masks[index, mirror]
+        return dict(x0=split.latents[index, mirror], mask=mask, subject_masks=mask[:, None],
+                    eye_mouth=split.eye_mouth[index, mirror][:, None], ids=ids, identity_index=split.identity_index[caption][:, None],
+                    faces=split.embeddings[index][:, None], fuse=fuse,
                     expression_index=torch.where(unconditional, -1, split.expression_index[caption]), conditional=~unconditional,
                     face_loss=face_loss, t=t, noise=noise)
 
@@ -158,7 +166,7 @@ class Trainer:
             per_sample = per_sample + c.identity_loss_weight * self._identity_term(batch, noisy, predicted.float())
         if ecac:  # the caption's own rows: the empty prompt of an unconditional row has no identity token
             per_sample = per_sample + c.localization_loss_weight * localization_loss(
-                maps, batch["mask"], batch["identity_index"], batch["expression_index"], batch["conditional"])
+                maps, batch["subject_masks"], batch["identity_index"], batch["expression_index"], batch["conditional"])
         return per_sample.mean()
 
     def _identity_term(self, batch, noisy, predicted):

@@ -18,8 +18,8 @@ def one_layer(identity_map, expression_map, tokens=6, identity=2, expression=4):
 
 
 def test_the_loss_is_the_papers_formula_with_its_constants():
-    mask = torch.tensor([[[[1.0, 1.0], [0.0, 0.0]]]])  # the face fills the top row of a 2×2 layer
-    identity, expression = torch.tensor([2]), torch.tensor([4])
+    mask = torch.tensor([[[[[1.0, 1.0], [0.0, 0.0]]]]])  # one subject whose face fills the top row of a 2×2 layer
+    identity, expression = torch.tensor([[2]]), torch.tensor([4])
     # Inside the face, attention at or above β (identity) and γ (emotion); none outside: nothing to pay.
     perfect = one_layer([0.9, 0.8, 0.0, 0.0], [0.1, 0.3, 0.0, 0.0])
     assert ecac.localization_loss([perfect], mask, identity, expression, torch.tensor([True])).item() == pytest.approx(0, abs=1e-9)
@@ -60,13 +60,24 @@ def test_in_the_trainer_it_covers_captioned_rows_and_trains_the_cross_attention(
     assert smiling.any()  # the synthetic captions include "a photo of a smiling man"
     smiling_id = clip_ids("smiling")[1]
     assert torch.all(batch["ids"][smiling].gather(1, batch["expression_index"][smiling, None]) == smiling_id)
+    assert batch["identity_index"].shape == (len(batch["t"]), 1) and batch["subject_masks"].shape[1] == 1
     with ecac.CrossAttentionMaps(trainer.model.unet) as recorded:
         context = trainer.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
         trainer.model.unet(batch["x0"], batch["t"].float(), context)
-        per_row = ecac.localization_loss(recorded.maps(), batch["mask"], batch["identity_index"],
+        per_row = ecac.localization_loss(recorded.maps(), batch["subject_masks"], batch["identity_index"],
                                          batch["expression_index"], batch["conditional"])
     assert torch.all(per_row[~batch["conditional"]] == 0) and torch.all(per_row[batch["conditional"]] > 0)
     per_row.sum().backward()
     cross = [m.cross_attn for m in trainer.model.unet.modules() if hasattr(m, "cross_attn")]
     assert all(layer.k.weight.grad is not None and layer.k.weight.grad.abs().sum() > 0 for layer in cross)
     assert trainer.loss(trainer.batch(11)).item() > 0
+
+
+def test_with_two_subjects_each_identity_token_pays_against_its_own_mask():
+    # A 1×2 layer: subject 0's face on the left pixel, subject 1's on the right; tokens 2 and 3 their identity words.
+    masks = torch.tensor([[[[[1.0, 0.0]]], [[[0.0, 1.0]]]]])
+    weights = torch.zeros(1, 1, 2, 6)
+    weights[0, 0, :, 2] = torch.tensor([1.0, 0.0])   # token 2 attends to subject 0's pixel: nothing to pay
+    weights[0, 0, :, 3] = torch.tensor([1.0, 0.0])   # token 3 attends to the wrong pixel: 1·½ outside, 0.8·½ inside
+    loss = ecac.localization_loss([weights], masks, torch.tensor([[2, 3]]), torch.tensor([-1]), torch.tensor([True]))
+    assert loss.item() == pytest.approx(0.001 * (0.5 + 0.4))

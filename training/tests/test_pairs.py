@@ -1,0 +1,63 @@
+"""Two-person batches: two different people side by side, each with its own identity token, face, mask and eyes;
+the conditioning fuses each face at its own token; a run that mixes in two-person steps trains with DIP and ECAC."""
+import torch
+
+from training import pairs
+from training.tests.synthetic import clip_ids, random_recognizer, write_recognizer_weights
+from training.tests.test_train import small_config
+from training.train import Trainer
+
+
+def test_a_two_person_batch_joins_two_people_with_a_token_a_face_and_a_mask_each(small_dataset, taef2_dir, tmp_path):
+    trainer = Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir, two_person_every=2,
+                                   unconditional_fraction=0.0, mirror=False), log=lambda _: None)
+    single, batch = trainer.batch(0), trainer.batch(1)
+    split, rows = trainer.train, trainer.config.batch_size // 2
+    h, w = split.latents.shape[-2:]
+    assert single["x0"].shape[-1] == w and batch["x0"].shape == (rows, split.latents.shape[2], h, 2 * w)
+    assert batch["noise"].shape == batch["x0"].shape and batch["subject_masks"].shape == (rows, 2, 1, h, 2 * w)
+    words = {clip_ids("man")[1]: "man", clip_ids("woman")[1]: "woman"}
+    for r in range(rows):
+        # Each half is one sample's latent; find which, and check everything else follows that sample.
+        first = next(i for i in range(len(split)) if torch.equal(split.latents[i, 0], batch["x0"][r, :, :, :w]))
+        second = next(i for i in range(len(split)) if torch.equal(split.latents[i, 0], batch["x0"][r, :, :, w:]))
+        assert split.people[first] != split.people[second]
+        assert torch.equal(batch["faces"][r], split.embeddings[[first, second]])
+        ids = batch["ids"][r].tolist()
+        tokens = ids[:ids.index(clip_ids("")[-1]) + 1]
+        gender = [split.caption_ids[split.caption_start[i]][split.identity_index[split.caption_start[i]]].item() for i in (first, second)]
+        assert tokens == clip_ids(pairs.PROMPT.format(words[gender[0]], words[gender[1]]))
+        assert [tokens[i] for i in batch["identity_index"][r].tolist()] == gender
+        assert torch.equal(batch["subject_masks"][r, 0, :, :, :w], split.masks[first, 0])
+        assert batch["subject_masks"][r, 0, :, :, w:].sum() == 0 and batch["subject_masks"][r, 1, :, :, :w].sum() == 0
+        crop = trainer.manifest["crop"]["size"]
+        assert torch.allclose(batch["eye_mouth"][r, 1], split.eye_mouth[second, 0] + torch.tensor([crop, 0.0]))
+
+
+def test_the_conditioning_fuses_each_face_at_its_own_identity_token(small_dataset, taef2_dir, tmp_path):
+    trainer = Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir), log=lambda _: None)
+    model = trainer.model.eval()
+    ids = torch.tensor([clip_ids(pairs.PROMPT.format("man", "woman")) + [clip_ids("")[-1]] * (77 - 10)])
+    faces = torch.randn(1, 2, 128)
+    with torch.no_grad():
+        fused = model.condition(ids, torch.tensor([[5, 8]]), faces, torch.tensor([True]))
+        plain = model.condition(ids, torch.tensor([[5, 8]]), faces, torch.tensor([False]))
+        expected = [model.stea(plain[:, k], faces[:, s]) for s, k in enumerate((5, 8))]
+    assert torch.allclose(fused[:, 5], expected[0], atol=1e-6) and torch.allclose(fused[:, 8], expected[1], atol=1e-6)
+    others = [k for k in range(77) if k not in (5, 8)]
+    assert torch.equal(fused[:, others], plain[:, others])
+
+
+def test_a_run_with_two_person_steps_trains_with_both_losses(small_dataset, taef2_dir, tmp_path):
+    recognizer = write_recognizer_weights(tmp_path / "recognizer.onnx", random_recognizer(4))
+    config = small_config(small_dataset, tmp_path / "run", taef2_dir, two_person_every=2, identity_loss_weight=0.5,
+                          identity_loss_max_timestep=999, localization_loss_weight=1.0, face_recognizer=str(recognizer))
+    trainer = Trainer(config, log=lambda _: None)
+    assert trainer.run(4) == 4
+    batch = trainer.batch(3)
+    noisy = trainer.schedule.add_noise(batch["x0"], batch["noise"], batch["t"])
+    with torch.no_grad():
+        context = trainer.model.condition(batch["ids"], batch["identity_index"], batch["faces"], batch["fuse"])
+        term = trainer._identity_term(batch, noisy, trainer.model.unet(noisy, batch["t"].float(), context))
+    assert torch.all((term[batch["fuse"]] > 0) & (term[batch["fuse"]] <= 2)) and torch.all(term[~batch["fuse"]] == 0)
+    assert torch.isfinite(torch.tensor(trainer.loss(batch).item()))
