@@ -6,7 +6,7 @@ import json
 
 import torch
 
-from .config import REPO
+from .config import REPO, ConfigError
 
 PROMPT = "a photo of a {} and a {}"
 VOCAB = REPO / "models" / "clip-tokenizer" / "vocab.json"
@@ -21,7 +21,8 @@ class PairCaptions:
         words = PROMPT.split()
         missing = [w for w in words if w != "{}" and w + "</w>" not in vocab]
         if missing:
-            raise ValueError(f"{vocab_path}: no single token for {', '.join(missing)}")
+            raise ConfigError(f"two_person_every: the pair prompt '{PROMPT}' needs words {vocab_path} has no token for: "
+                              f"{', '.join(missing)}")
         bos, eos = tokenizer["empty_prompt_ids"][0], tokenizer["empty_prompt_ids"][-1]
         self.template = [bos] + [0 if w == "{}" else vocab[w + "</w>"] for w in words] + [eos]
         self.identity_index = [i for i, w in enumerate(words, start=1) if w == "{}"]

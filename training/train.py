@@ -40,8 +40,7 @@ class Trainer:
         manifest, root = dataset.read_manifest(config.dataset)
         self.manifest = manifest
         encoder, self.decoder = taef2.load(config.taef2)
-        self.identity_loss = (IdentityLoss(face_recognizer.load(config.face_recognizer), self.decoder).to(self.device)
-                              if config.identity_loss_weight > 0 else None)
+        self.identity_loss = self._identity_loss(config)
         latents = dataset.encode_latents(encoder, root, manifest["samples"], self.run_dir / dataset.LATENTS_FILE, log=log,
                                          device=self.device)
         self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
@@ -70,6 +69,14 @@ class Trainer:
         else:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             (self.run_dir / "config.json").write_text(config.to_json())
+
+    def _identity_loss(self, config):
+        if config.identity_loss_weight <= 0:
+            return None
+        try:
+            return IdentityLoss(face_recognizer.load(config.face_recognizer), self.decoder).to(self.device)
+        except ValueError as error:  # not the recognizer: refused before the first step, by name
+            raise configs.ConfigError(f"face_recognizer: {error}") from None
 
     @staticmethod
     def _start_state(config):

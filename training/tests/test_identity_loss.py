@@ -79,3 +79,10 @@ def test_the_identity_loss_is_off_unless_weighted_and_refuses_a_bad_timestep(sma
     assert Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir), log=lambda _: None).identity_loss is None
     with pytest.raises(configs.ConfigError, match="identity_loss_max_timestep"):
         configs.from_dict({**dataclasses.asdict(configs.TrainConfig()), "identity_loss_max_timestep": 1000})
+
+
+def test_a_face_recognizer_file_that_is_not_the_recognizer_is_a_config_error(small_dataset, taef2_dir, tmp_path):
+    wrong = write_recognizer_weights(tmp_path / "partial.onnx", random_recognizer(6), leave_out={"fc"})
+    with pytest.raises(configs.ConfigError, match="face_recognizer: .*'fc'"):
+        Trainer(small_config(small_dataset, tmp_path / "run", taef2_dir, identity_loss_weight=0.1,
+                             face_recognizer=str(wrong)), log=lambda _: None)

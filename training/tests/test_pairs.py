@@ -1,10 +1,13 @@
 """Two-person batches: two different people side by side, each with its own identity token, face, mask and eyes;
 the conditioning fuses each face at its own token; a run that mixes in two-person steps trains with DIP and ECAC."""
+import json
+
+import pytest
 import torch
 
-from training import pairs
+from training import config as configs, pairs
 from training.tests.synthetic import clip_ids, random_recognizer, write_recognizer_weights
-from training.tests.test_train import small_config
+from training.tests.test_train import max_weight_difference, small_config
 from training.train import Trainer
 
 
@@ -61,3 +64,28 @@ def test_a_run_with_two_person_steps_trains_with_both_losses(small_dataset, taef
         term = trainer._identity_term(batch, noisy, trainer.model.unet(noisy, batch["t"].float(), context))
     assert torch.all((term[batch["fuse"]] > 0) & (term[batch["fuse"]] <= 2)) and torch.all(term[~batch["fuse"]] == 0)
     assert torch.isfinite(torch.tensor(trainer.loss(batch).item()))
+
+
+def test_a_pair_prompt_word_missing_from_the_vocabulary_is_refused_before_training(tmp_path):
+    vocab = json.loads(pairs.VOCAB.read_text(encoding="utf-8"))
+    del vocab["and</w>"]
+    (tmp_path / "vocab.json").write_text(json.dumps(vocab))
+    tokenizer = {"empty_prompt_ids": [49406, 49407], "max_length": 77, "pad_id": 49407}
+    with pytest.raises(configs.ConfigError, match="no token for: and$"):
+        pairs.PairCaptions(tokenizer, tmp_path / "vocab.json")
+
+
+def test_a_resumed_run_with_every_loss_on_equals_the_uninterrupted_run(small_dataset, taef2_dir, tmp_path):
+    recognizer = write_recognizer_weights(tmp_path / "recognizer.onnx", random_recognizer(5))
+
+    def config(name):
+        return small_config(small_dataset, tmp_path / name, taef2_dir, checkpoint_every=6, two_person_every=3,
+                            identity_loss_weight=0.5, identity_loss_max_timestep=999, localization_loss_weight=1.0,
+                            face_recognizer=str(recognizer))
+    whole = Trainer(config("whole"), log=lambda _: None)
+    whole.run(12)
+    Trainer(config("split"), log=lambda _: None).run(6)
+    resumed = Trainer(config("split"), log=lambda _: None)
+    assert resumed.step == 6
+    resumed.run(12)
+    assert max_weight_difference(whole.model.state_dict(), resumed.model.state_dict()) <= 1e-5
