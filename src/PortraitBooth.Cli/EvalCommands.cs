@@ -56,19 +56,24 @@ public static class EvalCommands
         var steps = new Option<int?>("--steps") { Description = "Denoising steps (1-150; default: the pack's)." };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale (0-30; default: the pack's)." };
         var size = new Option<int?>("--size") { Description = "Image width and height (default: the pack's)." };
+        var width = new Option<int?>("--width") { Description = "Image width, e.g. 256 for two people side by side (default: --size, else the pack's)." };
+        var height = new Option<int?>("--height") { Description = "Image height (default: --size, else the pack's)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the first sample; sample k uses seed + k.", DefaultValueFactory = _ => 1 };
         var seeds = new Option<int>("--seeds") { Description = $"Samples per prompt and subject, each with its own seed (1-{EvaluationSettings.MaxSeeds}).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "eval-out" };
         var command = new Command("run", "Generates the evaluation prompts with identity and text-only, scores both against each person's held-back photo; writes report.md and contact-sheet.png.")
         {
-            pack, identities, prompts, multi, expression, limit, people, steps, guidance, size, seed, seeds, output,
+            pack, identities, prompts, multi, expression, limit, people, steps, guidance, size, width, height, seed, seeds, output,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(() =>
         {
             if (parse.GetValue(limit) is < 1 || parse.GetValue(people) is < 1) throw new UsageException("--limit and --people must be at least 1");
             if (parse.GetValue(seeds) is < 1 or > EvaluationSettings.MaxSeeds) throw new UsageException($"--seeds must be 1-{EvaluationSettings.MaxSeeds}");
+            if (parse.GetValue(size) is not null && (parse.GetValue(width) is not null || parse.GetValue(height) is not null))
+                throw new UsageException("give --size, or --width and --height, not both");
             using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
-            var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(size), parse.GetValue(size));
+            var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance),
+                parse.GetValue(width) ?? parse.GetValue(size), parse.GetValue(height) ?? parse.GetValue(size));
             var settings = new EvaluationSettings(chosen.Steps, chosen.Width, chosen.Height, chosen.Guidance, parse.GetValue(seed),
                 parse.GetValue(multi), parse.GetValue(expression), parse.GetValue(limit), parse.GetValue(people), parse.GetValue(seeds));
             RequestLimits.Check(new GenerationRequest { Prompt = "", Steps = settings.Steps, Guidance = settings.Guidance, Width = settings.Width, Height = settings.Height }, opened.Manifest);

@@ -5,6 +5,7 @@ using PortraitBooth.Inference.Images;
 using PortraitBooth.Testing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Cli.Tests;
 
@@ -59,11 +60,11 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
         // Each category's cells are the means of the analyzer's own similarities for the written images.
         using var models = FaceModels.Open(fixture.FaceModels);
         var analyzer = new FaceAnalyzer(models);
-        foreach (var (column, folder) in new[] { ("identity", "identity"), ("baseline identity", "baseline") })
+        foreach (var (column, folder, mirrored) in new[] { ("identity", "identity", false), ("baseline identity", "baseline", false), ("identity mirrored", "identity", true) })
             foreach (var (category, row) in table)
             {
                 var group = items.Where(i => category == "overall" || i.Category == category);
-                var expected = group.Average(i => LargestFaceSimilarity(analyzer, Path.Combine(output, folder, i.Image), Path.Combine(identities, i.References[0])));
+                var expected = group.Average(i => LargestFaceSimilarity(analyzer, Path.Combine(output, folder, i.Image), Path.Combine(identities, i.References[0]), mirrored));
                 Assert.Equal(expected, Number(row[column]), 0.0006);
             }
     }
@@ -73,8 +74,11 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
     {
         var output = fixture.NewPath("eval-multi");
         var result = fixture.Run("eval", "run", "--identities", SharedData.Require("data", "identities"), "--multi",
-            "--prompts", FirstPromptPerCategory("prompts-multi.txt", 1), "--people", "2", "--steps", "2", "--out", output);
+            "--prompts", FirstPromptPerCategory("prompts-multi.txt", 1), "--people", "2", "--steps", "2", "--width", "256", "--height", "128",
+            "--out", output);
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 steps, guidance", result.Stdout);
+        Assert.Contains("256x128", result.Stdout);
 
         Assert.Contains("a painting of a woman and a man together", result.Stderr);
         Assert.Contains("a painting of a man and a woman together", result.Stderr);
@@ -82,6 +86,12 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
         Assert.Equal([["angelina_jolie/2.jpg", "george_clooney/2.jpg"], ["george_clooney/2.jpg", "angelina_jolie/2.jpg"]], items.Select(i => i.References));
         var overall = Table(File.ReadAllText(Path.Combine(output, "report.md")))["overall"];
         Assert.InRange(Number(overall["identity (min matched)"]), -1, 1);
+        Assert.InRange(Number(overall["identity (min matched) mirrored"]), -1, 1);
+        foreach (var item in items)
+        {
+            using var image = ImageDecoding.LoadRgb(Path.Combine(output, "identity", item.Image));
+            Assert.Equal((256, 128), (image.Width, image.Height));
+        }
         AssertSheet(output, columns: 4, rows: 2);
     }
 
@@ -131,7 +141,15 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
         Assert.Equal(["happy", "sad", "overall"], table.Keys);
         Assert.All(table.Values, row => Assert.InRange(Number(row["expression"]), 0, 1));
         Assert.All(table.Values, row => Assert.InRange(Number(row["baseline expression"]), 0, 1));
+        Assert.All(table.Values, row => Assert.InRange(Number(row["control expression"]), 0, 1));
         Assert.Equal(["happy", "sad"], EvaluationManifest.Read(Path.Combine(output, "identity")).Select(i => i.Expression));
+        // The control: the same person and seed, the prompt without its emotion word (so another picture).
+        Assert.Contains("control 'a photo of a woman'", result.Stderr);
+        var controls = EvaluationManifest.Read(Path.Combine(output, "control"));
+        Assert.Equal(["happy", "sad"], controls.Select(i => i.Expression));
+        Assert.All(controls, c => Assert.NotEqual(File.ReadAllBytes(Path.Combine(output, "identity", c.Image)), File.ReadAllBytes(Path.Combine(output, "control", c.Image))));
+        Assert.Matches(@"generation \d+\.\d+ s \(6 images\)", result.Stdout);
+        AssertSheet(output, columns: 4, rows: 2);
     }
 
     [Fact]
@@ -219,9 +237,10 @@ public sealed class EvalCommandTests : IClassFixture<CliFixture>
     }
 
     /// <summary>The protocol's single-subject identity, computed here from the analyzer: largest face against the reference, 0 without one.</summary>
-    private static double LargestFaceSimilarity(FaceAnalyzer analyzer, string image, string reference)
+    private static double LargestFaceSimilarity(FaceAnalyzer analyzer, string image, string reference, bool mirrored = false)
     {
         using var output = ImageDecoding.LoadRgb(image);
+        if (mirrored) output.Mutate(x => x.Flip(FlipMode.Horizontal));
         using var photo = ImageDecoding.LoadRgb(reference);
         var faces = analyzer.Analyze(output, withExpressions: false);
         var referenceDescriptor = analyzer.Largest(photo, reference, withExpressions: false).Face.Descriptor;

@@ -18,6 +18,27 @@ public sealed record EvaluationPrompt(string Category, string Template)
             : Template.Replace("{C}", classWords[0]);
     }
 
+    /// <summary>
+    /// The expression control (issue 15): the template without its emotion word (the category), so that an emotion's
+    /// score can be compared with the same prompt that never asks for it. "an angry {C}" → "a {C}"; a phrase
+    /// "with a neutral expression" goes whole.
+    /// </summary>
+    public string WithoutEmotionWord()
+    {
+        var words = Template.Split(' ').ToList();
+        var at = words.FindIndex(w => string.Equals(w, Category, StringComparison.OrdinalIgnoreCase));
+        if (at < 0) throw new ArgumentException($"'{Template}' does not contain its emotion word '{Category}'");
+        if (at >= 2 && at + 1 < words.Count && words[at + 1] == "expression" && words[at - 2] == "with" && words[at - 1] is "a" or "an")
+        {
+            words.RemoveRange(at - 2, 4);
+            return string.Join(' ', words);
+        }
+        words.RemoveAt(at);
+        if (at >= 1 && at < words.Count && words[at - 1] is "a" or "an")
+            words[at - 1] = "aeiou".Contains(char.ToLowerInvariant(words[at][0])) ? "an" : "a";
+        return string.Join(' ', words);
+    }
+
     /// <summary>Reads a prompt file: tab-separated <c>category prompt</c> lines; blank lines and <c># …</c> ignored.</summary>
     public static IReadOnlyList<EvaluationPrompt> Read(string path)
     {

@@ -20,8 +20,12 @@ public sealed record EvaluationSettings(int Steps, int Width, int Height, float 
 /// One prompt for one subject group and seed: the photos that conditioned it, the identity-conditioned output, the
 /// text-only baseline, their scores (against <see cref="EvaluationItem.References"/>, the held-back photos) and times.
 /// </summary>
+/// <param name="Mirrored">The identity output scored flipped left to right.</param>
+/// <param name="Control">Expression runs only: the identity output of the same prompt without its emotion word.</param>
+/// <param name="ControlTime">How long the control took to generate (zero without one).</param>
 public sealed record EvaluationSample(EvaluationItem Item, IReadOnlyList<string> Conditioning, string Prompt,
-    PortraitScore Identity, PortraitScore Baseline, TimeSpan IdentityTime, TimeSpan BaselineTime)
+    PortraitScore Identity, PortraitScore Baseline, TimeSpan IdentityTime, TimeSpan BaselineTime, PortraitScore Mirrored,
+    PortraitScore? Control, TimeSpan ControlTime)
 {
     /// <summary>Whether the face analysis found a face for every subject in the output.</summary>
     public static bool FacesFound(PortraitScore score, EvaluationItem item) => score.FacesFound >= item.References.Count;
@@ -34,12 +38,15 @@ public sealed record EvaluationRunResult(IReadOnlyList<EvaluationSample> Samples
 /// The paper's protocol on a pack: every prompt for every person (single) or pair of neighbouring people
 /// (multi: person i with person i+1, wrapping), with <see cref="EvaluationSettings.Seeds"/> seeds, once conditioned on
 /// their reference photos and once text-only with the same prompt and seed; both scored against each person's
-/// held-back photo (<see cref="EvaluationIdentity.ScoringPhoto"/>). Writes <c>identity/</c> and <c>baseline/</c>
-/// (images and <see cref="EvaluationManifest"/>), <c>report.md</c> and <c>contact-sheet.png</c> to the output folder.
+/// held-back photo (<see cref="EvaluationIdentity.ScoringPhoto"/>); the identity outputs also mirrored. With
+/// <see cref="EvaluationSettings.Expression"/>, also the control: the same prompt without its emotion word
+/// (<see cref="EvaluationPrompt.WithoutEmotionWord"/>), conditioned and seeded the same. Writes <c>identity/</c>,
+/// <c>baseline/</c> (and <c>control/</c>) with their <see cref="EvaluationManifest"/>, <c>report.md</c> and
+/// <c>contact-sheet.png</c> to the output folder.
 /// </summary>
 public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder embedder, PortraitScorer scorer)
 {
-    public const string IdentityFolder = "identity", BaselineFolder = "baseline";
+    public const string IdentityFolder = "identity", BaselineFolder = "baseline", ControlFolder = "control";
     public const string ReportFile = "report.md", ContactSheetFile = "contact-sheet.png";
     public const int ContactSheetCell = 128;
     /// <summary>Prompt consistency needs a CLIP image-text model, which no pack here carries.</summary>
@@ -53,7 +60,9 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         var prompts = EvaluationPrompt.Read(promptsFile).Take(settings.PromptLimit ?? int.MaxValue).ToList();
         var plan = Plan(identities, prompts, settings);
         var embeddings = new Dictionary<string, float[]>();
-        var generated = new List<(EvaluationItem Item, string[] Conditioning, string Prompt, TimeSpan IdentityTime, TimeSpan BaselineTime)>();
+        var generated = new List<(EvaluationItem Item, string[] Conditioning, string Prompt, TimeSpan IdentityTime, TimeSpan BaselineTime,
+            TimeSpan ControlTime)>();
+        var folders = settings.Expression ? new[] { IdentityFolder, BaselineFolder, ControlFolder } : [IdentityFolder, BaselineFolder];
         foreach (var (index, (prompt, group)) in plan.Index())
         {
             var item = new EvaluationItem($"{index + 1:0000}.png", prompt.Category, [.. group.Select(p => p.ScoringPhoto)],
@@ -62,20 +71,26 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
             var faces = group.Select(p => Embedding(embeddings, identitiesDirectory, p)).ToList();
             var identityTime = Generate(text, faces, settings, index, Path.Combine(outputDirectory, IdentityFolder, item.Image), cancellationToken);
             var baselineTime = Generate(text, [], settings, index, Path.Combine(outputDirectory, BaselineFolder, item.Image), cancellationToken);
-            generated.Add((item, [.. group.Select(p => p.Reference)], text, identityTime, baselineTime));
-            log?.Invoke($"[{index + 1}/{plan.Count}] {text}: {identityTime.TotalSeconds:F2} s, baseline {baselineTime.TotalSeconds:F2} s");
+            var controlText = settings.Expression
+                ? new EvaluationPrompt(prompt.Category, prompt.WithoutEmotionWord()).Fill([.. group.Select(p => p.ClassWord)]) : null;
+            var controlTime = controlText is null ? TimeSpan.Zero
+                : Generate(controlText, faces, settings, index, Path.Combine(outputDirectory, ControlFolder, item.Image), cancellationToken);
+            generated.Add((item, [.. group.Select(p => p.Reference)], text, identityTime, baselineTime, controlTime));
+            log?.Invoke($"[{index + 1}/{plan.Count}] {text}: {identityTime.TotalSeconds:F2} s, baseline {baselineTime.TotalSeconds:F2} s"
+                + (controlText is null ? "" : $", control '{controlText}' {controlTime.TotalSeconds:F2} s"));
         }
 
         var items = generated.Select(g => g.Item).ToList();
-        EvaluationManifest.Write(Path.Combine(outputDirectory, IdentityFolder), items);
-        EvaluationManifest.Write(Path.Combine(outputDirectory, BaselineFolder), items);
+        foreach (var folder in folders) EvaluationManifest.Write(Path.Combine(outputDirectory, folder), items);
         var scoringClock = Stopwatch.StartNew();
         var references = new ReferenceScoring(scorer, identitiesDirectory);
-        var identity = references.ScoreFolder(Path.Combine(outputDirectory, IdentityFolder), items, settings.Multi, settings.Expression);
-        var baseline = references.ScoreFolder(Path.Combine(outputDirectory, BaselineFolder), items, settings.Multi, settings.Expression);
+        IReadOnlyList<ScoredImage> Score(string folder, bool mirrored = false) =>
+            references.ScoreFolder(Path.Combine(outputDirectory, folder), items, settings.Multi, settings.Expression, mirrored);
+        var (identity, baseline, mirroredIdentity) = (Score(IdentityFolder), Score(BaselineFolder), Score(IdentityFolder, mirrored: true));
+        var control = settings.Expression ? Score(ControlFolder) : null;
         scoringClock.Stop();
         var samples = generated.Select((g, i) => new EvaluationSample(g.Item, g.Conditioning, g.Prompt, identity[i].Score, baseline[i].Score,
-            g.IdentityTime, g.BaselineTime)).ToList();
+            g.IdentityTime, g.BaselineTime, mirroredIdentity[i].Score, control?[i].Score, g.ControlTime)).ToList();
 
         var sheetPath = Path.Combine(outputDirectory, ContactSheetFile);
         WriteContactSheet(samples, references, outputDirectory, sheetPath);
@@ -97,7 +112,11 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         {
             if (prompt.Subjects != subjects)
                 throw new ArgumentException($"'{prompt.Template}' has {prompt.Subjects} subject(s); {(settings.Multi ? "--multi needs {S}" : "{S} prompts need --multi")}");
-            if (settings.Expression) ExpressionWords.ClassFor(prompt.Category);
+            if (settings.Expression)
+            {
+                ExpressionWords.ClassFor(prompt.Category);
+                prompt.WithoutEmotionWord();  // refused before anything is generated
+            }
         }
         if (settings.Seeds is < 1 or > EvaluationSettings.MaxSeeds)
             throw new ArgumentException($"the number of seeds must be 1-{EvaluationSettings.MaxSeeds}, got {settings.Seeds}");
@@ -134,7 +153,7 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
         return result.Total;
     }
 
-    /// <summary>One row per sample: the photos that conditioned it, then the identity output and the baseline.</summary>
+    /// <summary>One row per sample: the photos that conditioned it, then the identity output, the baseline (and the control).</summary>
     private static void WriteContactSheet(List<EvaluationSample> samples, ReferenceScoring references, string outputDirectory, string path)
     {
         var subjects = samples.Max(s => s.Conditioning.Count);
@@ -155,6 +174,7 @@ public sealed class EvaluationRunner(PortraitPipeline pipeline, FaceEmbedder emb
                 .. Enumerable.Repeat<Image<Rgb24>?>(null, subjects - sample.Conditioning.Count),
                 Load(Path.Combine(outputDirectory, IdentityFolder, sample.Item.Image)),
                 Load(Path.Combine(outputDirectory, BaselineFolder, sample.Item.Image)),
+                .. sample.Control is null ? [] : new[] { Load(Path.Combine(outputDirectory, ControlFolder, sample.Item.Image)) },
             ]).ToList();
             using var sheet = ContactSheet.Compose(rows, ContactSheetCell);
             ImageEncoding.Save(sheet, path);

@@ -1,4 +1,5 @@
 using PortraitBooth.Inference.Images;
+using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Inference.Evaluation;
 
@@ -15,7 +16,10 @@ public sealed class ReferenceScoring(PortraitScorer scorer, string referencesDir
 
     /// <param name="multi">Images may have several subjects; without it each must have exactly one reference.</param>
     /// <param name="expression">Score the asked expression; every item must name one.</param>
-    public IReadOnlyList<ScoredImage> ScoreFolder(string imagesDirectory, IReadOnlyList<EvaluationItem> items, bool multi, bool expression)
+    /// <param name="mirrored">Score each image flipped left to right: identity that survives the mirror was not
+    /// bought by fitting the recognizer's asymmetries (a check for a model trained against that recognizer).</param>
+    public IReadOnlyList<ScoredImage> ScoreFolder(string imagesDirectory, IReadOnlyList<EvaluationItem> items, bool multi, bool expression,
+        bool mirrored = false)
     {
         if (!Directory.Exists(referencesDirectory)) throw new DirectoryNotFoundException($"references folder '{referencesDirectory}' does not exist");
         foreach (var item in items)
@@ -27,6 +31,7 @@ public sealed class ReferenceScoring(PortraitScorer scorer, string referencesDir
         return [.. items.Select(item =>
         {
             using var image = ImageDecoding.LoadRgb(Path.Combine(imagesDirectory, item.Image));
+            if (mirrored) image.Mutate(x => x.Flip(FlipMode.Horizontal));
             var references = item.References.Select(Descriptor).ToList();
             return new ScoredImage(item, scorer.Score(image, references, expression ? item.Expression : null));
         })];
