@@ -28,6 +28,11 @@ class PairCaptions:
         self.identity_index = [i for i, w in enumerate(words, start=1) if w == "{}"]
         self.max_length, self.pad_id = tokenizer["max_length"], tokenizer["pad_id"]
 
+    @property
+    def word_ids(self):
+        """The prompt's own token ids (without the two identity words): the text encoder must know them."""
+        return [t for i, t in enumerate(self.template) if i not in self.identity_index]
+
     def ids(self, first_word_ids, second_word_ids):
         """[B] token ids of the two identity words → [B, max_length] padded prompt ids."""
         rows = torch.tensor(self.template, device=first_word_ids.device).repeat(len(first_word_ids), 1)

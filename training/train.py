@@ -55,7 +55,9 @@ class Trainer:
         state = checkpoints.load(resume) if resume else None
         start = self._start_state(config) if state is None else None
         given = state or start
-        known_ids = given["known_ids"] if given else dataset.known_token_ids(manifest)
+        # The ids this run's prompts use; a resumed run keeps its table, a warm start widens the checkpoint's.
+        needed = set(dataset.known_token_ids(manifest)) | set(self.pairs.captions.word_ids if self.pairs else [])
+        known_ids = state["known_ids"] if state else sorted(set(start["known_ids"]) | needed) if start else sorted(needed)
         face_mean = given["face_mean"] if given else self.train.embeddings.mean(dim=0)
         torch.manual_seed(config.seed)
         self.model = PortraitModel(config, known_ids, face_mean).to(self.device)
@@ -90,6 +92,7 @@ class Trainer:
         """The checkpoint's EMA weights, the better function, for the model and (by the copy) its EMA; parts the
         checkpoint lacks (a new ContextPool) keep their initialisation; a weight that does not fit is refused."""
         own = self.model.state_dict()
+        start = {**start, "ema": self._widened_tokens(start)}
         mismatched = [k for k, v in start["ema"].items() if k in own and own[k].shape != v.shape]
         unknown = [k for k in start["ema"] if k not in own]
         if mismatched or unknown:
@@ -98,6 +101,22 @@ class Trainer:
         self.model.load_state_dict(_with_new_parts(start["ema"], own))
         self.init_steps = start.get("init_steps", 0) + start["step"]
         self.log(f"initialised from {self.config.init_from} ({self.init_steps} steps trained before)")
+
+    def _widened_tokens(self, start):
+        """The checkpoint's weights with its token table widened to this model's known ids: an id the checkpoint
+        never knew starts from its shared unknown row, so every prompt first encodes exactly as it did there."""
+        ema, old_known = dict(start["ema"]), list(start["known_ids"])
+        new_known = self.model.text_encoder.known_ids
+        added = [i for i in new_known if i not in set(old_known)]
+        if not added:
+            return ema
+        old_rows = {token: row for row, token in enumerate(old_known, start=1)}
+        weight = ema["text_encoder.token.weight"]
+        rows = [0] + [old_rows.get(token, 0) for token in new_known]  # row 0: the unknown row
+        ema["text_encoder.token.weight"] = weight[torch.tensor(rows)]
+        ema["text_encoder.vocabulary"] = self.model.text_encoder.vocabulary.clone()
+        self.log(f"init_from: {len(added)} token id(s) new to the checkpoint ({', '.join(map(str, added))}) start from its unknown row")
+        return ema
 
     def _restore(self, state, path):
         saved = configs.from_dict(state["config"], f"{path} config")

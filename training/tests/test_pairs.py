@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from training import config as configs, pairs
+from training import checkpoints, config as configs, pairs
 from training.tests.synthetic import clip_ids, random_recognizer, write_recognizer_weights
 from training.tests.test_train import max_weight_difference, small_config
 from training.train import Trainer
@@ -89,3 +89,21 @@ def test_a_resumed_run_with_every_loss_on_equals_the_uninterrupted_run(small_dat
     assert resumed.step == 6
     resumed.run(12)
     assert max_weight_difference(whole.model.state_dict(), resumed.model.state_dict()) <= 1e-5
+
+
+def test_a_warm_start_with_two_person_steps_learns_and_as_a_token_of_its_own(small_dataset, taef2_dir, tmp_path):
+    single = Trainer(small_config(small_dataset, tmp_path / "single", taef2_dir), log=lambda _: None)
+    single.run(2)
+    lines = []
+    paired = Trainer(small_config(small_dataset, tmp_path / "paired", taef2_dir, two_person_every=2,
+                                  init_from=str(checkpoints.latest(tmp_path / "single"))), log=lines.append)
+    word = clip_ids("and")[1]
+    assert word not in single.model.text_encoder.known_ids and word in paired.model.text_encoder.known_ids
+    assert any("1 token id(s) new to the checkpoint" in line for line in lines)
+    # Until it trains, the pair prompt encodes exactly as the checkpoint encoded it ("and" was its unknown row).
+    ids = torch.tensor([clip_ids(pairs.PROMPT.format("man", "woman")) + [clip_ids("")[-1]] * 67])
+    with torch.no_grad():
+        assert torch.allclose(single.ema.text_encoder(ids), paired.model.text_encoder(ids), atol=1e-6)
+    paired.run(2)
+    rows = paired.model.text_encoder.vocabulary[torch.tensor([word, 0])]
+    assert rows[0] != rows[1] and not torch.equal(paired.model.text_encoder.token.weight[rows[0]], paired.model.text_encoder.token.weight[0])
