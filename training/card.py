@@ -36,6 +36,29 @@ def model_card(config, model, info):
     }
 
 
+def _paper_losses(config):
+    """The issue-15 terms the run trained with, in a sentence."""
+    parts = []
+    if config.identity_loss_weight > 0:
+        parts.append(f"DIP identity loss (weight {config.identity_loss_weight:g}, t ≤ {config.identity_loss_max_timestep})")
+    if config.localization_loss_weight > 0:
+        parts.append(f"ECAC localization loss (weight {config.localization_loss_weight:g})")
+    if config.two_person_every:
+        parts.append(f"two people side by side every {config.two_person_every} steps")
+    if config.expression_balance:
+        parts.append(f"emotion classes balanced (up to ×{config.expression_balance:g}, classes under "
+                     f"{config.expression_min_samples} photos left as they are)")
+    return ("With " + "; ".join(parts) + ".") if parts else "No identity (DIP) or localization (ECAC) loss."
+
+
+def emotion_caption_summary(classes):
+    """The run's emotion-caption report (expressions.REPORT_FILE) in one line for the card."""
+    return "; ".join(f"{'/'.join(c['words'])} {c['samples']:,} photos"
+                     + (" (too rare to balance)" if c["too_rare"] else f" ×{c['oversample']:.2f}")
+                     + " [" + ", ".join(f"{w} {n:,}" for w, n in c["samples_per_word"].items()) + "]"
+                     for c in classes)
+
+
 def write_readme(path, name, config, card, info):
     u, t = config.unet, config.text
     lines = [
@@ -50,7 +73,7 @@ def write_readme(path, name, config, card, info):
         f"(empty prompt); for {config.face_loss_fraction:.0%} of samples an extra face-region noise term "
         f"(weight {config.face_loss_weight})"
         + (f"; Min-SNR-γ weighting, γ = {config.min_snr_gamma:g}" if config.min_snr_gamma > 0 else "")
-        + ". No identity (DIP) or localization (ECAC) loss yet.",
+        + ". " + _paper_losses(config),
         f"- Precision: {'bf16 autocast (convolutions and matrix products in bfloat16; weights, norms and loss in float32)' if config.precision == 'bf16' else 'float32'} "
         f"on {config.device}, {config.threads} thread(s).",
         f"- Text encoder: causal transformer, width {t.width}, {t.layers} layers, {t.heads} heads, over the CLIP "

@@ -83,6 +83,8 @@ class TrainConfig:
     face_recognizer: str = "models/face/recognizer.onnx"  # φ for DIP: face-api's recognizer as the project converts it
     two_person_every: int = 0                  # every Nth step trains two people side by side (pairs.py, half the batch); 0 = never
     localization_loss_weight: float = 0.0      # ECAC (issue 15): 1 = the paper's L_loc with its β, γ, λ, μ; 0 = off
+    expression_balance: float = 0.0            # issue 15: 0 = off; ≥ 1 = one emotion word per confident sample, its class drawn up to this many times as often (expressions.py)
+    expression_min_samples: int = 20           # a class with fewer photos is reported, not oversampled
     mirror: bool = True
     threads: int = 2
     device: str = "cpu"
@@ -171,6 +173,10 @@ def _check(config, where):
         raise ConfigError(f"{where}: two_person_every must be 0 (never) or positive, got {config.two_person_every}")
     if config.localization_loss_weight < 0:
         raise ConfigError(f"{where}: localization_loss_weight must be 0 (off) or positive, got {config.localization_loss_weight}")
+    if config.expression_balance != 0 and config.expression_balance < 1:
+        raise ConfigError(f"{where}: expression_balance must be 0 (off) or at least 1, got {config.expression_balance}")
+    if config.expression_min_samples < 1:
+        raise ConfigError(f"{where}: expression_min_samples must be at least 1, got {config.expression_min_samples}")
     if not 0 <= config.identity_loss_max_timestep < config.scheduler.num_train_timesteps:
         raise ConfigError(f"{where}: identity_loss_max_timestep must lie in [0, {config.scheduler.num_train_timesteps}), "
                           f"got {config.identity_loss_max_timestep}")

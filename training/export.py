@@ -14,8 +14,8 @@ from pathlib import Path
 import onnx
 import torch
 
-from . import checkpoints, config as configs, fp16, taef2
-from .card import model_card, write_readme
+from . import checkpoints, config as configs, expressions, fp16, taef2
+from .card import emotion_caption_summary, model_card, write_readme
 from .model import FACE_WIDTH, PortraitModel
 from .parity import ParityWriter
 
@@ -188,6 +188,9 @@ def main(argv=None):
         encoder, decoder = taef2.load(args.taef2)
         info = json.loads(Path(args.info).read_text()) if args.info else {}
         info.setdefault("steps_trained", step)
+        balance_report = Path(args.run_dir) / expressions.REPORT_FILE
+        if config.expression_balance and balance_report.is_file():
+            info.setdefault("emotion_captions", emotion_caption_summary(json.loads(balance_report.read_text())))
         parity = ParityWriter(args.parity, args.out) if args.parity else None
         manifest = export_pack(model, encoder, decoder, config, args.face_encoder, args.out, args.fp16, parity, info)
         if parity:

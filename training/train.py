@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checkpoints, config as configs, dataset, samples, taef2
+from . import checkpoints, config as configs, dataset, expressions, samples, taef2
 from .identity_loss import IdentityLoss
 from .localization_loss import CrossAttentionMaps, localization_loss
 from .model import PortraitModel
@@ -45,6 +45,7 @@ class Trainer:
                                          device=self.device)
         self.train = dataset.build_split(manifest, root, latents, "train").to(self.device)
         self.validation = dataset.build_split(manifest, root, latents, "validation")
+        self.expressions = self._expression_balance(config, manifest)
         self.pairs = TwoPersonBatches(self.train, manifest["tokenizer"], manifest["crop"]["size"]) if config.two_person_every else None
         tokenizer = manifest["tokenizer"]
         self.empty_ids = torch.tensor([dataset.pad(tokenizer["empty_prompt_ids"], tokenizer["max_length"], tokenizer["pad_id"])])
@@ -79,6 +80,18 @@ class Trainer:
             return IdentityLoss(face_recognizer.load(config.face_recognizer), self.decoder).to(self.device)
         except ValueError as error:  # not the recognizer: refused before the first step, by name
             raise configs.ConfigError(f"face_recognizer: {error}") from None
+
+    def _expression_balance(self, config, manifest):
+        if not config.expression_balance:
+            return None
+        train = [s for s in manifest["samples"] if s["split"] == "train"]
+        balanced = expressions.balance(train, self.train.caption_start.cpu(), config.seed, config.expression_balance,
+                                       config.expression_min_samples)
+        for line in balanced.report():
+            self.log(f"emotion captions: {line}")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / expressions.REPORT_FILE).write_text(json.dumps(balanced.classes, indent=1))
+        return balanced.to(self.device)
 
     @staticmethod
     def _start_state(config):
@@ -148,10 +161,14 @@ class Trainer:
             return self.pairs.batch(g, max(1, c.batch_size // 2), c, self.schedule.steps, self.empty_ids_on_device)
         b = c.batch_size
         draw = dict(generator=g, device=d)
-        index = torch.randint(len(split), (b,), **draw)
+        balanced = self.expressions
+        index = (torch.multinomial(balanced.weights, b, replacement=True, generator=g) if balanced
+                 else torch.randint(len(split), (b,), **draw))
         mirror = (torch.rand(b, **draw) < 0.5).long() if c.mirror else torch.zeros(b, dtype=torch.long, device=d)
-        pick = (torch.rand(b, **draw) * split.caption_count[index]).long()
-        caption = split.caption_start[index] + pick
+        if balanced:
+            caption = balanced.caption_rows[index, (torch.rand(b, **draw) * balanced.caption_count[index]).long()]
+        else:
+            caption = split.caption_start[index] + (torch.rand(b, **draw) * split.caption_count[index]).long()
         mode = torch.rand(b, **draw)
         unconditional = mode < c.unconditional_fraction
         fuse = mode >= c.unconditional_fraction + c.text_only_fraction
