@@ -196,6 +196,18 @@ def _check(config, where):
         raise ConfigError(f"{where}: device must be cpu, cuda or cuda:N, got {config.device!r}")
 
 
+def parse_setting(text):
+    """`KEY=VALUE` from the command line → (key, value): VALUE read as JSON (numbers, true, lists), else as a string."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set {text!r}: expected KEY=VALUE")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip(), value
+
+
 def load(path, overrides: Optional[dict] = None):
     """The config at path with top-level overrides; its paths resolved (see resolve_path)."""
     path = Path(path)

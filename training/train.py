@@ -337,10 +337,13 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, help="total steps (overrides the config)")
     parser.add_argument("--stop-at", type=int, help="stop at this step (a checkpoint is written there)")
     parser.add_argument("--max-seconds", type=float, help="stop after this much training time (with a checkpoint)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a top-level config key (VALUE as JSON, else a string); repeatable")
     args = parser.parse_args(argv)
     try:
-        config = configs.load(args.config, {"dataset": args.dataset, "run_dir": args.run_dir,
-                                            "device": args.device, "steps": args.steps})
+        overrides = {"dataset": args.dataset, "run_dir": args.run_dir, "device": args.device, "steps": args.steps}
+        overrides.update(configs.parse_setting(setting) for setting in args.set)
+        config = configs.load(args.config, overrides)
         if not config.dataset:
             raise configs.ConfigError(f"{args.config}: no dataset (set 'dataset' or pass --dataset)")
         if not config.run_dir:

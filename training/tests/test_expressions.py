@@ -8,7 +8,7 @@ import torch
 
 from training import config as configs, expressions
 from training.tests.synthetic import clip_ids
-from training.tests.test_train import small_config
+from training.tests.test_train import SMALL, small_config
 from training.train import Trainer
 
 
@@ -91,3 +91,13 @@ def test_the_trainer_draws_a_small_class_as_often_as_its_factor_says(small_datas
 def test_a_balance_factor_below_one_is_refused():
     with pytest.raises(configs.ConfigError, match="expression_balance must be 0"):
         configs.from_dict({"expression_balance": 0.5})
+
+
+def test_set_overrides_a_config_key_and_refuses_an_unknown_one(small_dataset, tmp_path, capsys):
+    from training import train
+    assert configs.parse_setting("expression_balance=8") == ("expression_balance", 8)
+    assert configs.parse_setting("init_from=/runs/a/step-1.pt") == ("init_from", "/runs/a/step-1.pt")
+    code = train.main(["--config", str(SMALL), "--dataset", str(small_dataset),
+                       "--run-dir", str(tmp_path / "run"), "--set", "expression_balanse=8"])
+    assert code == 2 and "unknown key expression_balanse" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
