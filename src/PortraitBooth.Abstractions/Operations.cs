@@ -13,14 +13,19 @@ public sealed record JobActivity(
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt);
 
-/// <summary>What a worker process says about itself every few seconds; <see cref="Capacity"/> null: the transport's default concurrency.</summary>
+/// <summary>
+/// What a worker process says about itself every few seconds; <see cref="Capacity"/> null: the transport's default
+/// concurrency. <see cref="Device"/>: where its ONNX sessions really run (<c>cpu</c>, <c>cuda:0</c>), with
+/// " (fallback)" when CUDA was asked for and could not start.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("pb.WorkerHeartbeat")]
 public sealed record WorkerHeartbeat(
     [property: Id(0)] string WorkerId,
     [property: Id(1)] int? Capacity,
     [property: Id(2)] int InFlight,
     [property: Id(3)] long Completed,
-    [property: Id(4)] DateTimeOffset At);
+    [property: Id(4)] DateTimeOffset At,
+    [property: Id(5)] string Device = "cpu");
 
 /// <summary>A worker as last heard of, with the jobs per minute it finished over the last hour of heartbeats.</summary>
 [GenerateSerializer, Immutable, Alias("pb.WorkerStatus")]

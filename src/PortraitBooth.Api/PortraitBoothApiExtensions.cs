@@ -17,15 +17,13 @@ public static class PortraitBoothApiExtensions
 {
     /// <summary>
     /// The API's services: options (section <c>PortraitBooth</c>), snake_case JSON, ProblemDetails for every error,
-    /// OpenAPI, health checks, the pack registry and upload face work. Needs an <see cref="IGrainFactory"/> (the silo or a
-    /// client), an <see cref="Abstractions.Storage.IBlobStore"/> for photos and an <see cref="Abstractions.Storage.IResultStore"/>
-    /// for images (the host registers the worker's); unless the host registers its own locator, packs are read only from
-    /// their configured folders.
+    /// OpenAPI, health checks and upload face work. Needs an <see cref="IGrainFactory"/> (the silo or a client), a
+    /// <see cref="PackRegistry"/>, an <see cref="Abstractions.Storage.IBlobStore"/> for photos and an
+    /// <see cref="Abstractions.Storage.IResultStore"/> for images (the host registers them all).
     /// </summary>
     public static IServiceCollection AddPortraitBoothApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PortraitBoothApiOptions>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
-        services.AddOptions<PackSettings>().Bind(configuration.GetSection(PortraitBoothApiOptions.Section));
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusCodeProblem.Fill);
         // Binding failures throw, so the exception handler can name the field (otherwise a bare 400 without detail).
@@ -35,9 +33,6 @@ public static class PortraitBoothApiExtensions
         services.AddHealthChecks().AddCheck<ReadinessCheck>("grains-and-models", tags: [ReadinessCheck.Tag]);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
-        // The same registration as the worker's (Inference has no DI): in the embedded host the first one wins.
-        services.TryAddSingleton(sp => new PackRegistry(sp.GetRequiredService<IOptions<PackSettings>>().Value, sp.GetRequiredService<IModelLocator>()));
         services.AddSingleton<FaceWork>();
         services.AddSingleton<GenerationValidator>();
         services.AddSingleton<TenantKeyGuard>();

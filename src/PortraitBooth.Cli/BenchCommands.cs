@@ -94,18 +94,20 @@ public static class BenchCommands
     private static Command PipelineCommand()
     {
         var pack = new Option<string?>("--pack") { Description = "Pack folder (default: the generated mid pack, models/mid)." };
+        var device = CommonOptions.Device();
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
         var size = new Option<int>("--size") { Description = "Width and height.", DefaultValueFactory = _ => 512 };
         var repeat = new Option<int>("--repeat") { Description = "Runs per CFG mode, alternating; the table shows the median run.", DefaultValueFactory = _ => 1 };
         var command = new Command("pipeline", "Total generation time vs time inside ONNX Run; CFG as one batch-2 call vs two batch-1 calls.")
         {
-            pack, steps, size, repeat,
+            pack, device, steps, size, repeat,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Mid));
+            var execution = CommonOptions.Execution(parse.GetValue(device));
+            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Mid), execution);
             var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
-            var face = SampleFace(opened);
+            var face = SampleFace(opened, execution);
             GenerationRequest Request(CfgMode mode, int stepCount) => new()
             {
                 Prompt = "a portrait photo of a man wearing a red hat",
@@ -137,7 +139,7 @@ public static class BenchCommands
                     median.Calls.ToString());
             }
             AnsiConsole.Write(table);
-            Console.WriteLine($"pack '{opened.Manifest.Name}', {parse.GetValue(size)}x{parse.GetValue(size)}, {parse.GetValue(steps)} steps, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"pack '{opened.Manifest.Name}', {parse.GetValue(size)}x{parse.GetValue(size)}, {parse.GetValue(steps)} steps, {Environment.ProcessorCount} cores, on {execution.Device}");
             Console.WriteLine($"batch-2 / two batch-1 total time: {totals[CfgMode.Batched] / totals[CfgMode.Sequential]:F3}");
             Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
             return 0;
@@ -146,9 +148,9 @@ public static class BenchCommands
     }
 
     /// <summary>φ of the largest face in face-api's first demo photo, so the benchmark needs no files of its own.</summary>
-    internal static float[] SampleFace(ModelPack pack)
+    internal static float[] SampleFace(ModelPack pack, Inference.Execution.ExecutionPlan execution)
     {
-        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels());
+        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels(), execution);
         using var photo = Inference.Images.ImageDecoding.LoadRgb(Path.Combine(ModelLocations.FaceApiDirectory(), "demo", "sample1.jpg"));
         return new FaceEmbedder(pack, new AlignedFaceInput(new FaceAnalyzer(faceModels))).Embed(photo).Values;
     }

@@ -1,3 +1,4 @@
+using PortraitBooth.Inference.Execution;
 using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Cli;
@@ -23,7 +24,8 @@ public static class CliErrors
             return Failure;
         }
         catch (Exception e) when (e is UsageException or PackException or ArgumentException or FileNotFoundException
-                                       or DirectoryNotFoundException or InvalidDataException)
+                                       or DirectoryNotFoundException or InvalidDataException
+                                       or ExecutionProviderUnavailableException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UsageError;

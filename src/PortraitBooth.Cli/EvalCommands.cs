@@ -48,6 +48,7 @@ public static class EvalCommands
     private static Command RunCommand()
     {
         var pack = CommonOptions.Pack();
+        var device = CommonOptions.Device();
         var identities = new Option<string>("--identities") { Description = "Folder of <person>/<n>.jpg with a manifest.tsv giving each person's gender (F/M → woman/man).", Required = true };
         var prompts = new Option<string>("--prompts") { Description = "A prompt file like ../shared/eval/prompts-*.txt (category<TAB>prompt with {C} or {S}).", Required = true };
         var (multi, expression) = (Multi(), Expression());
@@ -63,7 +64,7 @@ public static class EvalCommands
         var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "eval-out" };
         var command = new Command("run", "Generates the evaluation prompts with identity and text-only, scores both against each person's held-back photo; writes report.md and contact-sheet.png.")
         {
-            pack, identities, prompts, multi, expression, limit, people, steps, guidance, size, width, height, seed, seeds, output,
+            pack, device, identities, prompts, multi, expression, limit, people, steps, guidance, size, width, height, seed, seeds, output,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(() =>
         {
@@ -71,13 +72,14 @@ public static class EvalCommands
             if (parse.GetValue(seeds) is < 1 or > EvaluationSettings.MaxSeeds) throw new UsageException($"--seeds must be 1-{EvaluationSettings.MaxSeeds}");
             if (parse.GetValue(size) is not null && (parse.GetValue(width) is not null || parse.GetValue(height) is not null))
                 throw new UsageException("give --size, or --width and --height, not both");
-            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
+            var execution = CommonOptions.Execution(parse.GetValue(device));
+            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny), execution);
             var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance),
                 parse.GetValue(width) ?? parse.GetValue(size), parse.GetValue(height) ?? parse.GetValue(size));
             var settings = new EvaluationSettings(chosen.Steps, chosen.Width, chosen.Height, chosen.Guidance, parse.GetValue(seed),
                 parse.GetValue(multi), parse.GetValue(expression), parse.GetValue(limit), parse.GetValue(people), parse.GetValue(seeds));
             RequestLimits.Check(new GenerationRequest { Prompt = "", Steps = settings.Steps, Guidance = settings.Guidance, Width = settings.Width, Height = settings.Height }, opened.Manifest);
-            using var models = FaceModels.Open(ModelLocations.EnsureFaceModels());
+            using var models = FaceModels.Open(ModelLocations.EnsureFaceModels(), execution);
             var analyzer = new FaceAnalyzer(models);
             var runner = new EvaluationRunner(new PortraitPipeline(opened, PackTokenizer.Create(opened)),
                 new FaceEmbedder(opened, new AlignedFaceInput(analyzer)), new PortraitScorer(analyzer));

@@ -16,6 +16,7 @@ public static class GenerateCommand
         var faces = new Option<string[]>("--face") { Description = "Reference photo; once per identity word of the prompt, in order.", AllowMultipleArgumentsPerToken = false };
         var prompt = new Option<string>("--prompt") { Description = "The prompt; it names each person with an identity word such as 'man' or 'woman'.", Required = true };
         var pack = CommonOptions.Pack();
+        var device = CommonOptions.Device();
         var seed = new Option<ulong?>("--seed") { Description = "Noise seed (default: random, printed)." };
         var steps = new Option<int?>("--steps") { Description = "Denoising steps (1-150; default: the pack's)." };
         var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale (0-30; default: the pack's)." };
@@ -28,7 +29,7 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Generate a portrait that keeps the identity of the reference face(s).")
         {
-            faces, prompt, pack, seed, steps, guidance, width, height, negative, boxes, expressions, output,
+            faces, prompt, pack, device, seed, steps, guidance, width, height, negative, boxes, expressions, output,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(() =>
         {
@@ -37,11 +38,12 @@ public static class GenerateCommand
             var facePaths = parse.GetValue(faces) ?? [];
             var subjectBoxes = ParseBoxes(parse.GetValue(boxes));
             var subjectExpressions = ExpressionOption.Parse(parse.GetValue(expressions));
+            var execution = CommonOptions.Execution(parse.GetValue(device));
             var photos = facePaths.Select(path => ImageDecoding.LoadRgb(path)).ToList();
             try
             {
-                using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny));
-                var embeddings = EmbedFaces(opened, photos, facePaths);
+                using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Tiny), execution);
+                var embeddings = EmbedFaces(opened, photos, facePaths, execution);
                 var chosen = opened.Manifest.SamplingDefaults.Fill(parse.GetValue(steps), parse.GetValue(guidance), parse.GetValue(width), parse.GetValue(height));
                 var request = new GenerationRequest
                 {
@@ -60,7 +62,7 @@ public static class GenerateCommand
                 using var result = SampleWithProgress(pipeline, request, cancellationToken);
                 ImageEncoding.Save(result.Image, outPath);
                 Console.WriteLine($"wrote {Path.GetFullPath(outPath)}");
-                Console.WriteLine($"seed {request.Seed}, {request.Steps} steps, {request.Width}x{request.Height}, pack '{opened.Manifest.Name}'");
+                Console.WriteLine($"seed {request.Seed}, {request.Steps} steps, {request.Width}x{request.Height}, pack '{opened.Manifest.Name}', on {execution.Device}");
                 Console.WriteLine($"time {result.Total.TotalSeconds:F2} s (ONNX {result.OnnxTime.TotalSeconds:F2} s in {result.OnnxCalls} runs; U-Net {result.Unet.Calls} calls, {result.Unet.Rows} rows)");
                 return Task.FromResult(0);
             }
@@ -82,10 +84,11 @@ public static class GenerateCommand
         }).ToList();
 
     /// <summary>φ of each photo's largest face; says so when a photo held several.</summary>
-    private static List<float[]> EmbedFaces(ModelPack pack, List<SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>> photos, string[] paths)
+    private static List<float[]> EmbedFaces(ModelPack pack, List<SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>> photos, string[] paths,
+        Inference.Execution.ExecutionPlan execution)
     {
         if (photos.Count == 0) return [];
-        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels());
+        using var faceModels = FaceModels.Open(ModelLocations.EnsureFaceModels(), execution);
         var embedder = new FaceEmbedder(pack, new AlignedFaceInput(new FaceAnalyzer(faceModels)));
         var embeddings = new List<float[]>();
         for (var i = 0; i < photos.Count; i++)

@@ -22,19 +22,21 @@ public static class MultiBenchCommand
     public static Command Create()
     {
         var pack = new Option<string?>("--pack") { Description = "Pack folder (default: the generated mid pack, models/mid)." };
+        var device = CommonOptions.Device();
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 20 };
         var size = new Option<int>("--size") { Description = "Width and height.", DefaultValueFactory = _ => 512 };
         var repeat = new Option<int>("--repeat") { Description = "Runs per row; the table shows the median run.", DefaultValueFactory = _ => 1 };
         var bootstrap = new Option<double>("--bootstrap") { Description = "Share of the steps with bootstrapping.", DefaultValueFactory = _ => 0.4 };
         var command = new Command("multi", "Single vs two vs three subjects; batched vs one U-Net call per region; U-Net rows per image.")
         {
-            pack, steps, size, repeat, bootstrap,
+            pack, device, steps, size, repeat, bootstrap,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Mid));
+            var execution = CommonOptions.Execution(parse.GetValue(device));
+            using var opened = ModelPack.Open(parse.GetValue(pack) ?? ModelLocations.EnsurePack(PackKind.Mid), execution);
             var pipeline = new PortraitPipeline(opened, PackTokenizer.Create(opened));
-            var face = BenchCommands.SampleFace(opened);
+            var face = BenchCommands.SampleFace(opened, execution);
             GenerationRequest Request(int subjects, CfgMode mode, int stepCount) => new()
             {
                 Prompt = Prompts[subjects - 1],
@@ -68,7 +70,7 @@ public static class MultiBenchCommand
                     median.Unet.Rows.ToString(), $"{median.Total / single:F2}");
             AnsiConsole.Write(table);
             Console.WriteLine($"pack '{opened.Manifest.Name}', {parse.GetValue(size)}x{parse.GetValue(size)}, {parse.GetValue(steps)} steps, " +
-                              $"bootstrapping {parse.GetValue(bootstrap):P0} of the steps, {Environment.ProcessorCount} cores");
+                              $"bootstrapping {parse.GetValue(bootstrap):P0} of the steps, {Environment.ProcessorCount} cores, on {execution.Device}");
             foreach (var subjects in new[] { 2, 3 })
             {
                 var (batched, perRegion) = (runs.Single(r => r.Subjects == subjects && r.Mode == CfgMode.Batched).Median,

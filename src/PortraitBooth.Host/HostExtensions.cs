@@ -45,7 +45,7 @@ public static class HostExtensions
                 .AddDashboard()); // the Orleans Dashboard's grains and counters; the API maps it under /admin/orleans
 
         builder.Services.AddPortraitBoothApi(builder.Configuration);
-        builder.Services.AddSingleton<IModelLocator, FirstUseModelLocator>();
+        builder.Services.AddPortraitBoothInference(builder.Configuration);
 
         // One pack registry and one pair of stores serve the API and the worker alike.
         // This process in metrics and traces: silos on one machine differ by port.

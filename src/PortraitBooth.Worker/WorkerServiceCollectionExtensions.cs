@@ -14,18 +14,14 @@ namespace PortraitBooth.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// The job runner and, unless registered before, the pack registry (over <see cref="PackSettings"/>, which the
-    /// host binds, and <see cref="IModelLocator"/>) and in-memory photo and result stores. Needs an
-    /// <see cref="IGrainFactory"/> (a silo or a cluster client). Add the consumer with <see cref="AddPortraitBoothConsumers"/>.
+    /// The job runner and, unless registered before, in-memory photo and result stores. Needs an
+    /// <see cref="IGrainFactory"/> (a silo or a cluster client) and a <see cref="PackRegistry"/> (the host registers it). Add the consumer with <see cref="AddPortraitBoothConsumers"/>.
     /// </summary>
     public static IServiceCollection AddPortraitBoothWorker(this IServiceCollection services, Action<PortraitWorkerOptions> configure)
     {
         services.Configure(configure);
         services.TryAddSingleton<IBlobStore, MemoryBlobStore>();
         services.TryAddSingleton<IResultStore>(sp => new MemoryResultStore(sp.GetRequiredService<IOptions<PortraitWorkerOptions>>().Value.MaxResultBytes));
-        // The same registration as the API's (Inference has no DI): in the embedded host the first one wins.
-        services.TryAddSingleton<IModelLocator, ConfiguredModelLocator>();
-        services.TryAddSingleton(sp => new PackRegistry(sp.GetRequiredService<IOptions<PackSettings>>().Value, sp.GetRequiredService<IModelLocator>()));
         services.TryAddSingleton<PortraitJobRunner>();
         return services;
     }

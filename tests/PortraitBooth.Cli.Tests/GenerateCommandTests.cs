@@ -47,6 +47,20 @@ public sealed class GenerateCommandTests : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void The_device_is_cpu_by_default_and_cuda_on_the_cpu_build_is_one_clear_line()
+    {
+        var output = fixture.NewPath("on-cpu.png");
+        var onCpu = fixture.Run("generate", "--prompt", "a lighthouse", "--steps", "2", "--device", "cpu", "--out", output);
+        Assert.True(onCpu.ExitCode == 0, onCpu.ToString());
+        Assert.Contains("on cpu", onCpu.Stdout);
+
+        fixture.Run("generate", "--prompt", "a lighthouse", "--steps", "2", "--device", "cuda:1", "--out", output)
+            .AssertUsageError("cuda was asked for, but this build has ONNX Runtime's CPU package");
+        fixture.Run("generate", "--prompt", "a lighthouse", "--device", "gpu", "--out", output)
+            .AssertUsageError("--device 'gpu' must be cpu, cuda or cuda:N");
+    }
+
+    [Fact]
     public void Generate_writes_jpeg_when_asked()
     {
         var output = fixture.NewPath("portrait.jpg");

@@ -25,10 +25,12 @@ public sealed class OnnxRuntimeFlavorTests
         Assert.Contains(referenced, references);
         Assert.DoesNotContain(absent, references);
 
-        // Central versions: the GPU package is pinned in Directory.Packages.props beside the CPU one.
+        // Central versions: both packages pinned in Directory.Packages.props at one release, so the CPU build and
+        // the GPU build run the same ONNX Runtime.
         var versions = items.GetProperty("PackageVersion").EnumerateArray()
             .ToDictionary(i => i.GetProperty("Identity").GetString()!, i => i.GetProperty("Version").GetString());
-        Assert.Equal("1.31.0", versions[Gpu]);
+        Assert.Equal("1.32.0", versions[Gpu]);
+        Assert.Equal(versions[Gpu], versions[Cpu]);
     }
 
     private static async Task<JsonElement> Evaluate(string? flavor, params string[] itemTypes)

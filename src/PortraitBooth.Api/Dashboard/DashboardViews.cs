@@ -22,10 +22,10 @@ public sealed record DashboardJob(string Id, string TenantId, string Status, str
             job?.Step ?? 0, job?.TotalSteps ?? 0, job?.Error ?? activity.Error, activity.CreatedAt, activity.UpdatedAt);
 }
 
-public sealed record DashboardWorker(string Id, int? Capacity, int InFlight, long Completed, double JobsPerMinute, DateTimeOffset LastSeen)
+public sealed record DashboardWorker(string Id, string Device, int? Capacity, int InFlight, long Completed, double JobsPerMinute, DateTimeOffset LastSeen)
 {
     public static DashboardWorker From(WorkerStatus worker) =>
-        new(worker.Last.WorkerId, worker.Last.Capacity, worker.Last.InFlight, worker.Last.Completed, Math.Round(worker.JobsPerMinute, 2), worker.Last.At);
+        new(worker.Last.WorkerId, worker.Last.Device, worker.Last.Capacity, worker.Last.InFlight, worker.Last.Completed, Math.Round(worker.JobsPerMinute, 2), worker.Last.At);
 }
 
 public sealed record GalleryTenant(string TenantId, IReadOnlyList<GalleryImage> Images);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using PortraitBooth.Inference.Execution;
 
 namespace PortraitBooth.Inference.Diagnostics;
 
@@ -16,6 +17,7 @@ public static class InferenceTelemetry
     public const string StepDurationName = "portraitbooth.sampling.step.duration";
     public const string ImageDurationName = "portraitbooth.sampling.image.duration";
     public const string FaceAnalysisDurationName = "portraitbooth.face.analysis.duration";
+    public const string CpuFallbackName = "portraitbooth.inference.cpu_fallback";
     /// <summary>Tag: the pack's manifest name.</summary>
     public const string PackTag = "pack";
 
@@ -33,6 +35,21 @@ public static class InferenceTelemetry
     /// <summary>Detect, landmarks, align and φ of the largest face of one photo.</summary>
     public static readonly Histogram<double> FaceAnalysisDuration = Meter.CreateHistogram<double>(FaceAnalysisDurationName, "s",
         "Time to find, align and embed the largest face of one photo");
+
+    private static ExecutionPlan? _execution;
+
+    /// <summary>1 while this process runs on the CPU because CUDA was asked for and could not start, else 0; tag <c>device</c>.</summary>
+    public static readonly ObservableGauge<int> CpuFallback = Meter.CreateObservableGauge(CpuFallbackName, ObserveFallback, null,
+        "1 when CUDA was asked for and sessions run on the CPU instead");
+
+    /// <summary>The plan this process's sessions run with, for <see cref="CpuFallbackName"/>.</summary>
+    public static void RecordExecution(ExecutionPlan plan) => Volatile.Write(ref _execution, plan);
+
+    private static IEnumerable<Measurement<int>> ObserveFallback()
+    {
+        if (Volatile.Read(ref _execution) is not { } plan) yield break;
+        yield return new Measurement<int>(plan.FallbackReason is null ? 0 : 1, new KeyValuePair<string, object?>("device", plan.Device));
+    }
 
     public static KeyValuePair<string, object?> Pack(string name) => new(PackTag, name);
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using PortraitBooth.Inference.Execution;
 
 namespace PortraitBooth.Inference.Faces;
 
@@ -11,7 +12,7 @@ public abstract class FaceImageNetwork : IDisposable
     /// <summary>Uses <paramref name="session"/> without taking ownership of it.</summary>
     private protected FaceImageNetwork(InferenceSession session) => Model = new SquareImageSession(session, ownsSession: false);
 
-    private protected FaceImageNetwork(string modelPath) => Model = new SquareImageSession(new InferenceSession(modelPath), ownsSession: true);
+    private protected FaceImageNetwork(string modelPath) => Model = new SquareImageSession(ExecutionPlan.Cpu.OpenSession(modelPath), ownsSession: true);
 
     /// <summary>The side S of the network's [B,3,S,S] input.</summary>
     public int InputSize => Model.Side;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
+using PortraitBooth.Inference.Execution;
 using PortraitBooth.Inference.Packs;
 
 namespace PortraitBooth.Inference.Faces;
@@ -65,7 +66,8 @@ public sealed class FaceModels : IDisposable
     public AlignmentTemplate Template => AlignmentTemplate.Named(Manifest?.AlignmentTemplate ?? AlignmentTemplate.Dlib150.Name);
 
     /// <summary>Opens a converted folder, checking every file against the manifest's sha256.</summary>
-    public static FaceModels Open(string directory)
+    /// <param name="execution">Where the sessions run (default: <see cref="ExecutionPlan.Cpu"/>).</param>
+    public static FaceModels Open(string directory, ExecutionPlan? execution = null)
     {
         var manifestPath = Path.Combine(directory, FaceModelsManifest.FileName);
         if (!File.Exists(manifestPath))
@@ -80,7 +82,7 @@ public sealed class FaceModels : IDisposable
             if (!File.Exists(path)) throw new FileNotFoundException($"face model file '{file}' is missing from {directory}", path);
             if (PackFiles.Sha256Of(path) != sha256) throw new InvalidDataException($"face model file '{file}' does not match its sha256 in face-models.json");
         }
-        return OpenUnverified(directory, manifest);
+        return OpenUnverified(directory, manifest, execution);
     }
 
     /// <summary>
@@ -99,12 +101,12 @@ public sealed class FaceModels : IDisposable
     }
 
     /// <summary>Opens the networks without a manifest (used by the converter before the mean exists).</summary>
-    public static FaceModels OpenUnverified(string directory, FaceModelsManifest? manifest = null)
+    public static FaceModels OpenUnverified(string directory, FaceModelsManifest? manifest = null, ExecutionPlan? execution = null)
     {
         var sessions = new List<InferenceSession>();
         try
         {
-            foreach (var file in OnnxFiles) sessions.Add(new InferenceSession(Path.Combine(directory, file)));
+            foreach (var file in OnnxFiles) sessions.Add((execution ?? ExecutionPlan.Cpu).OpenSession(Path.Combine(directory, file)));
             return new FaceModels(Path.GetFullPath(directory), manifest, sessions.ToArray());
         }
         catch

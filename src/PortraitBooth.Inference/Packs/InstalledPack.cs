@@ -1,3 +1,4 @@
+using PortraitBooth.Inference.Execution;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Sampling;
 using PortraitBooth.Inference.Text;
@@ -15,7 +16,7 @@ public sealed class InstalledPack : IDisposable
     private readonly Lazy<PortraitPipeline> _pipeline;
     private readonly Lazy<FaceEmbedder> _embedder;
 
-    public InstalledPack(string name, string directory, IFaceInput faceInput, SamplingLimits? limits = null)
+    public InstalledPack(string name, string directory, IFaceInput faceInput, SamplingLimits? limits = null, ExecutionPlan? execution = null)
     {
         Name = name;
         Directory = Path.GetFullPath(directory);
@@ -23,7 +24,7 @@ public sealed class InstalledPack : IDisposable
         FaceEncoderId = PackIdentity.FaceEncoderId(name, Manifest);
         FusionId = PackIdentity.FusionId(name, Manifest);
         _tokenizer = new(() => PackTokenizer.Create(Directory, Manifest));
-        _models = new(() => ModelPack.Open(Directory));
+        _models = new(() => ModelPack.Open(Directory, execution));
         _pipeline = new(() => new PortraitPipeline(Models, Tokenizer, limits));
         _embedder = new(() => new FaceEmbedder(Models, faceInput));
     }

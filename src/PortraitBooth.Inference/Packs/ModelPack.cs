@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using PortraitBooth.Inference.Execution;
 
 namespace PortraitBooth.Inference.Packs;
 
@@ -30,7 +31,8 @@ public sealed class ModelPack : IDisposable
 
     public string PathOf(string relativePath) => System.IO.Path.Combine(Directory, relativePath.Replace('/', System.IO.Path.DirectorySeparatorChar));
 
-    public static ModelPack Open(string directory, SessionOptions? sessionOptions = null)
+    /// <param name="execution">Where the sessions run (default: <see cref="ExecutionPlan.Cpu"/>).</param>
+    public static ModelPack Open(string directory, ExecutionPlan? execution = null)
     {
         directory = System.IO.Path.GetFullPath(directory);
         var manifest = ReadManifest(directory);
@@ -41,7 +43,7 @@ public sealed class ModelPack : IDisposable
         {
             foreach (var (model, spec) in manifest.Models)
             {
-                var session = CreateSession(directory, spec, sessionOptions);
+                var session = CreateSession(directory, spec, execution ?? ExecutionPlan.Cpu);
                 sessions[model] = session;
                 PackContract.CheckSession(spec, session);
             }
@@ -73,12 +75,12 @@ public sealed class ModelPack : IDisposable
         return manifest;
     }
 
-    private static InferenceSession CreateSession(string directory, ModelSpec spec, SessionOptions? options)
+    private static InferenceSession CreateSession(string directory, ModelSpec spec, ExecutionPlan execution)
     {
         var file = System.IO.Path.Combine(directory, spec.Path);
         try
         {
-            return options is null ? new InferenceSession(file) : new InferenceSession(file, options);
+            return execution.OpenSession(file);
         }
         catch (OnnxRuntimeException e)
         {

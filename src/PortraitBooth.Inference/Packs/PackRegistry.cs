@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PortraitBooth.Inference.Execution;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Sampling;
 
@@ -7,12 +8,12 @@ namespace PortraitBooth.Inference.Packs;
 /// <summary>
 /// The installed packs of <see cref="PackSettings"/>, for the API and the worker alike. Each pack is located (by
 /// <paramref name="locator"/>, which may create it) and read on first use, once; the face networks are opened once,
-/// on first need, and shared by every pack.
+/// on first need, and shared by every pack. Every session runs as <paramref name="execution"/> says.
 /// </summary>
-public sealed class PackRegistry(PackSettings settings, IModelLocator locator) : IDisposable
+public sealed class PackRegistry(PackSettings settings, IModelLocator locator, ExecutionPlan execution) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<InstalledPack>> _packs = new(StringComparer.Ordinal);
-    private readonly Lazy<FaceModels> _faceModels = new(() => FaceModels.Open(locator.FaceModelsDirectory(settings.FaceModels)));
+    private readonly Lazy<FaceModels> _faceModels = new(() => FaceModels.Open(locator.FaceModelsDirectory(settings.FaceModels), execution));
 
     public IReadOnlyList<string> Names => settings.Packs.Keys.Order(StringComparer.Ordinal).ToList();
 
@@ -23,6 +24,9 @@ public sealed class PackRegistry(PackSettings settings, IModelLocator locator) :
 
     public InstalledPack Default => Get(DefaultPack);
 
+    /// <summary>Where this process's sessions run.</summary>
+    public ExecutionPlan Execution => execution;
+
     /// <summary>The face networks that find and align faces (uploads, and packs whose encoder needs aligned faces).</summary>
     public FaceModels FaceModels => _faceModels.Value;
 
@@ -32,7 +36,7 @@ public sealed class PackRegistry(PackSettings settings, IModelLocator locator) :
         if (!settings.Packs.TryGetValue(name, out var configured))
             throw new UnknownPackException($"pack '{name}' is not installed; installed packs: {string.Join(", ", Names)}");
         return _packs.GetOrAdd(name, n => new Lazy<InstalledPack>(
-            () => new InstalledPack(n, locator.PackDirectory(n, configured), new LazyAlignedFaceInput(_faceModels), settings.SamplingLimits))).Value;
+            () => new InstalledPack(n, locator.PackDirectory(n, configured), new LazyAlignedFaceInput(_faceModels), settings.SamplingLimits, execution))).Value;
     }
 
     public void Dispose()

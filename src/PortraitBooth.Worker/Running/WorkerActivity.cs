@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using PortraitBooth.Abstractions;
 using PortraitBooth.Abstractions.Telemetry;
+using PortraitBooth.Inference.Execution;
 using PortraitBooth.Worker.Messaging;
 
 namespace PortraitBooth.Worker.Running;
 
 /// <summary>This worker process's jobs in flight and jobs finished, for its heartbeats and its metrics (tag <c>worker</c> = <see cref="WorkerId"/>).</summary>
-public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider time)
+public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider time, ExecutionPlan execution)
 {
     private int _inFlight;
     private long _completed;
@@ -31,5 +32,6 @@ public sealed class WorkerActivity(IOptions<JobQueueOptions> queue, TimeProvider
     }
 
     public WorkerHeartbeat Heartbeat() =>
-        new(WorkerId, queue.Value.Capacity, Volatile.Read(ref _inFlight), Interlocked.Read(ref _completed), time.GetUtcNow());
+        new(WorkerId, queue.Value.Capacity, Volatile.Read(ref _inFlight), Interlocked.Read(ref _completed), time.GetUtcNow(),
+            execution.FallbackReason is null ? execution.Device : $"{execution.Device} (fallback)");
 }

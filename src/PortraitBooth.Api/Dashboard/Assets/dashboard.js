@@ -124,7 +124,7 @@ function jobRow(j) {
 const failureRow = f => el("tr", {}, el("td", { class: "mono" }, f.id), el("td", {}, f.tenant_id), el("td", {}, when(f.updated_at)), el("td", { class: "error" }, f.error ?? ""));
 
 const workerRow = w => el("tr", {},
-  el("td", { class: "mono" }, w.id), el("td", {}, w.capacity ?? "transport default"), el("td", {}, w.in_flight),
+  el("td", { class: "mono" }, w.id), el("td", { class: "mono" }, w.device), el("td", {}, w.capacity ?? "transport default"), el("td", {}, w.in_flight),
   el("td", {}, w.completed), el("td", {}, w.jobs_per_minute), el("td", {}, when(w.last_seen)));
 
 function drawThroughput(minutes) {
