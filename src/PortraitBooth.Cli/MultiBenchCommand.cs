@@ -63,11 +63,13 @@ public static class MultiBenchCommand
             }
 
             var single = runs[0].Median.Total;
-            var table = new Table().AddColumns("subjects", "mode", "total s", "ONNX Run s", "calls", "rows", "/ single");
+            var latentSide = parse.GetValue(size) / opened.Manifest.Latent.VaeScale;
+            double CanvasRows(GenerationResult result) => result.Unet.CanvasRows(latentSide, latentSide);
+            var table = new Table().AddColumns("subjects", "mode", "total s", "ONNX Run s", "calls", "rows", "canvas rows", "/ single");
             foreach (var (subjects, mode, median) in runs)
                 table.AddRow(subjects.ToString(), subjects == 1 ? "batch-2" : mode == CfgMode.Batched ? "one per step" : "one per region",
                     $"{median.Total.TotalSeconds:F2}", $"{median.OnnxTime.TotalSeconds:F2}", median.Unet.Calls.ToString(),
-                    median.Unet.Rows.ToString(), $"{median.Total / single:F2}");
+                    median.Unet.Rows.ToString(), $"{CanvasRows(median):F1}", $"{median.Total / single:F2}");
             AnsiConsole.Write(table);
             Console.WriteLine($"pack '{opened.Manifest.Name}', {parse.GetValue(size)}x{parse.GetValue(size)}, {parse.GetValue(steps)} steps, " +
                               $"bootstrapping {parse.GetValue(bootstrap):P0} of the steps, {Environment.ProcessorCount} cores, on {execution.Device}");
@@ -75,7 +77,8 @@ public static class MultiBenchCommand
             {
                 var (batched, perRegion) = (runs.Single(r => r.Subjects == subjects && r.Mode == CfgMode.Batched).Median,
                     runs.Single(r => r.Subjects == subjects && r.Mode == CfgMode.Sequential).Median);
-                Console.WriteLine($"{subjects} subjects: batched / single {batched.Total / single:F2} (rows {(double)batched.Unet.Rows / runs[0].Median.Unet.Rows:F2}), " +
+                Console.WriteLine($"{subjects} subjects: batched / single {batched.Total / single:F2} (rows {(double)batched.Unet.Rows / runs[0].Median.Unet.Rows:F2}, " +
+                                  $"canvas rows {CanvasRows(batched) / CanvasRows(runs[0].Median):F2}), " +
                                   $"batched / one call per region {batched.Total / perRegion.Total:F2} (rows {(double)batched.Unet.Rows / perRegion.Unet.Rows:F2})");
             }
             foreach (var run in runs) run.Median.Dispose();

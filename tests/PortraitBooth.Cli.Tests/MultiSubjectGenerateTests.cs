@@ -18,7 +18,7 @@ public sealed class MultiSubjectGenerateTests : IClassFixture<CliFixture>
     private string SecondFace => SharedData.Require("data", "identities", "matt_damon", "1.jpg");
 
     [Fact]
-    public void Two_faces_with_boxes_and_expressions_write_the_image_with_one_unet_call_per_step()
+    public void Two_faces_with_boxes_and_expressions_write_the_image_with_one_unet_call_per_step_and_window_size()
     {
         var output = fixture.NewPath("two.png");
         var result = fixture.Run("generate", "--face", fixture.FacePhoto, "--face", SecondFace, "--prompt", TwoPeople,
@@ -26,8 +26,9 @@ public sealed class MultiSubjectGenerateTests : IClassFixture<CliFixture>
             "--steps", "3", "--seed", "5", "--out", output);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        // round(0.4 · 3) = 1 bootstrapping step of 2 × 3 rows (two subjects and the background), then 2 steps of 3 + 1.
-        Assert.Contains("U-Net 3 calls, 14 rows", result.Stdout);
+        // round(0.4 · 3) = 1 bootstrapping step of 2 × 3 rows (two subjects and the background), then 2 steps of 3 + 1;
+        // each step one call on the canvas and one on the subjects' 96×128 px windows (their boxes and context).
+        Assert.Contains("U-Net 6 calls, 14 rows", result.Stdout);
         using var image = ImageDecoding.LoadRgb(output);
         Assert.Equal((128, 128), (image.Width, image.Height));
     }

@@ -7,67 +7,105 @@ namespace PortraitBooth.Inference.Sampling;
 
 /// <summary>
 /// MultiDiffusion on one latent: the subjects' regions (own fused identity row each) and the background
-/// (1 − Σ subject masks, plain conditioning; left out where it covers nothing). Per step every region's guided
-/// prediction ε_u + g(ε_r − ε_u) is blended by the masks and ONE scheduler step is taken on the blend.
-/// Batched, a step is one U-Net call (chunked above the batch limit): regions + 1 rows sharing the
-/// unconditional pass, or 2 × regions while bootstrapping, when each subject's input differs.
+/// (1 − Σ subject masks, plain conditioning; left out where it covers nothing). Each subject's rows run on its
+/// <see cref="LatentWindow"/> (its box plus context, or the canvas where the U-Net takes no other size); the
+/// background's on the canvas. Per step every region's guided prediction ε_u + g(ε_r − ε_u) is blended by the
+/// masks and ONE scheduler step is taken on the blend. After bootstrapping one canvas-wide unconditional row serves
+/// every region (a subject takes its window of it); while bootstrapping each subject's input differs, so each has
+/// its own. Batched, the rows of one size are one U-Net call (chunked above the batch limit); sequential, each
+/// region's rows (and the shared row) are a call of their own, with the same rows and so the same result.
 /// </summary>
 internal sealed class MultiSubjectSampler(ModelPack pack, int unetBatchLimit)
 {
-    private sealed record Region(float[] Mask, float[] Conditioning, int Subject);
+    private sealed record Region(float[] Mask, float[] Conditioning, int Subject, LatentWindow Window);
+
+    /// <summary>One U-Net row of a step, the call group it joins and where its prediction goes.</summary>
+    private readonly record struct PlannedRow(UnetRow Row, LatentWindow Window, int Group, float[] Output);
 
     public void Sample(GenerationRequest request, IReadOnlyList<SubjectBox> boxes, SubjectConditioning conditioning,
         float[] unconditional, IDiffusionScheduler scheduler, float[] latent, int latentHeight, int latentWidth,
         OnnxTimer timer, UnetUsage usage, IProgress<SamplingProgress>? progress, CancellationToken cancellationToken)
     {
+        var channels = pack.Manifest.Latent.Channels;
+        var canvas = LatentWindow.Canvas(latentHeight, latentWidth);
         var regions = Regions(boxes, conditioning, latentHeight, latentWidth);
-        var masks = regions.Select(r => r.Mask).ToList();
+        var (masks, windows) = (regions.Select(r => r.Mask).ToList(), regions.Select(r => r.Window).ToList());
         var bootstrapSteps = (int)Math.Round(request.BootstrapFraction * request.Steps);
         var background = bootstrapSteps > 0 ? BootstrapBackground.Encode(pack, boxes.Count, request.Seed, latentHeight, latentWidth, timer) : null;
-        var inputs = regions.Select(r => r.Subject >= 0 ? new float[latent.Length] : latent).ToList();
-        var outputs = Enumerable.Range(0, 2 * regions.Count).Select(_ => new float[latent.Length]).ToList();
-        var guided = regions.Select(_ => new float[latent.Length]).ToList();
+        float[] WindowSized(Region r) => new float[channels * r.Window.Pixels];
+        var composites = regions.Select(r => r.Subject >= 0 && bootstrapSteps > 0 ? new float[latent.Length] : null).ToList();
+        var inputs = regions.Select(r => r.Window == canvas ? null : WindowSized(r)).ToList();
+        var (unconditionalOut, conditionalOut, guided) = (regions.Select(WindowSized).ToList(), regions.Select(WindowSized).ToList(), regions.Select(WindowSized).ToList());
+        var sharedOut = new float[latent.Length];
         var blend = new float[latent.Length];
         var sequential = request.Cfg == CfgMode.Sequential;
-        using var unet = new UnetRows(pack, latentHeight, latentWidth, unetBatchLimit, timer, usage);
-
-        for (var step = 0; step < request.Steps; step++)
+        var unets = new Dictionary<(int Height, int Width), UnetRows>(); // one set of buffers per window size
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = new List<UnetRow>();
-            var (unconditionalRow, conditionalRow) = (new int[regions.Count], new int[regions.Count]);
-            var shared = step >= bootstrapSteps && !sequential;
-            if (shared) rows.Add(new UnetRow(latent, unconditional));
-            for (var r = 0; r < regions.Count; r++)
+            for (var step = 0; step < request.Steps; step++)
             {
-                var input = latent;
-                if (step < bootstrapSteps && regions[r].Subject >= 0)
+                cancellationToken.ThrowIfCancellationRequested();
+                var shared = step >= bootstrapSteps;
+                var rows = new List<PlannedRow>();
+                if (shared) rows.Add(new PlannedRow(new UnetRow(latent, unconditional), canvas, -1, sharedOut));
+                for (var r = 0; r < regions.Count; r++)
                 {
-                    background!.Compose(latent, regions[r].Mask, regions[r].Subject, scheduler.Sigmas[step], inputs[r]);
-                    input = inputs[r];
+                    var source = latent;
+                    if (!shared && regions[r].Subject >= 0)
+                    {
+                        background!.Compose(latent, regions[r].Mask, regions[r].Subject, scheduler.Sigmas[step], composites[r]);
+                        source = composites[r]!;
+                    }
+                    var input = source;
+                    if (inputs[r] is { } window)
+                    {
+                        regions[r].Window.Crop(source, latentHeight, latentWidth, window);
+                        input = window;
+                    }
+                    if (!shared) rows.Add(new PlannedRow(new UnetRow(input, unconditional), regions[r].Window, r, unconditionalOut[r]));
+                    rows.Add(new PlannedRow(new UnetRow(input, regions[r].Conditioning), regions[r].Window, r, conditionalOut[r]));
                 }
-                unconditionalRow[r] = shared ? 0 : rows.Count;
-                if (!shared) rows.Add(new UnetRow(input, unconditional));
-                conditionalRow[r] = rows.Count;
-                rows.Add(new UnetRow(input, regions[r].Conditioning));
+                foreach (var call in Calls(rows, sequential))
+                {
+                    var size = (call[0].Window.Height, call[0].Window.Width);
+                    if (!unets.TryGetValue(size, out var unet))
+                        unets[size] = unet = new UnetRows(pack, size.Height, size.Width, unetBatchLimit, timer, usage);
+                    unet.Run(call.Select(g => g.Row).ToList(), call.Count, scheduler.InputScale(step), scheduler.Timesteps[step],
+                        call.Select(g => g.Output).ToList());
+                }
+                for (var r = 0; r < regions.Count; r++)
+                {
+                    var unconditionalPrediction = unconditionalOut[r];
+                    if (shared && regions[r].Window == canvas) unconditionalPrediction = sharedOut;
+                    else if (shared) regions[r].Window.Crop(sharedOut, latentHeight, latentWidth, unconditionalPrediction);
+                    GuidedUnet.Guide(unconditionalPrediction, conditionalOut[r], request.Guidance, guided[r]);
+                }
+                RegionBlend.Blend(guided, masks, windows, latentHeight, latentWidth, blend);
+                scheduler.Step(blend, step, latent);
+                progress?.Report(new SamplingProgress(step + 1, request.Steps, scheduler.Timesteps[step]));
             }
-            unet.Run(rows, sequential ? 2 : rows.Count, scheduler.InputScale(step), scheduler.Timesteps[step], outputs);
-            for (var r = 0; r < regions.Count; r++)
-                GuidedUnet.Guide(outputs[unconditionalRow[r]], outputs[conditionalRow[r]], request.Guidance, guided[r]);
-            RegionBlend.Blend(guided, masks, blend);
-            scheduler.Step(blend, step, latent);
-            progress?.Report(new SamplingProgress(step + 1, request.Steps, scheduler.Timesteps[step]));
+        }
+        finally
+        {
+            foreach (var unet in unets.Values) unet.Dispose();
         }
     }
+
+    /// <summary>Batched: one call per size, the canvas first; sequential: one per region, the shared row alone first.</summary>
+    private static IEnumerable<List<PlannedRow>> Calls(List<PlannedRow> rows, bool sequential) =>
+        sequential
+            ? rows.GroupBy(row => row.Group).Select(call => call.ToList())
+            : rows.GroupBy(row => (row.Window.Height, row.Window.Width)).Select(call => call.ToList()).OrderByDescending(call => call[0].Window.Pixels);
 
     private List<Region> Regions(IReadOnlyList<SubjectBox> boxes, SubjectConditioning conditioning, int latentHeight, int latentWidth)
     {
         var vaeScale = pack.Manifest.Latent.VaeScale;
         var regions = boxes
-            .Select((box, k) => new Region(RegionMasks.Subject(box, latentHeight, latentWidth, vaeScale), conditioning.Subjects[k], k))
+            .Select((box, k) => new Region(RegionMasks.Subject(box, latentHeight, latentWidth, vaeScale), conditioning.Subjects[k], k,
+                LatentWindow.Around(box, pack, latentHeight, latentWidth)))
             .ToList();
         var background = RegionMasks.Background(regions.Select(r => r.Mask).ToList());
-        if (background.Any(m => m > 0)) regions.Add(new Region(background, conditioning.Plain, -1));
+        if (background.Any(m => m > 0)) regions.Add(new Region(background, conditioning.Plain, -1, LatentWindow.Canvas(latentHeight, latentWidth)));
         return regions;
     }
 }

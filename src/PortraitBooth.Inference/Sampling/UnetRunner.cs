@@ -18,6 +18,7 @@ internal sealed class UnetRunner : IDisposable
     private readonly UnetUsage? _usage;
     private readonly (string, OrtBuffer)[] _inputs;
     private readonly (string, OrtBuffer)[] _outputs;
+    private readonly int _latentHeight, _latentWidth;
 
     public UnetRunner(ModelPack pack, int batch, int latentHeight, int latentWidth, OnnxTimer? timer, UnetUsage? usage = null)
     {
@@ -26,6 +27,7 @@ internal sealed class UnetRunner : IDisposable
         _timer = timer;
         _usage = usage;
         Batch = batch;
+        (_latentHeight, _latentWidth) = (latentHeight, latentWidth);
         var channels = pack.Manifest.Latent.Channels;
         var (length, width) = (pack.Manifest.Tokenizer.MaxLength, pack.Manifest.Stea.TokenWidth);
         var timestep = _spec.Inputs["timestep"];
@@ -49,7 +51,7 @@ internal sealed class UnetRunner : IDisposable
         if (Timestep.DType == "int64") Timestep.Int64s.Fill((long)Math.Round(timestep));
         else Timestep.Floats.Fill((float)timestep);
         OnnxRun.Run(_pack.Session(PackModels.Unet), _inputs, _outputs, _timer);
-        _usage?.Add(Batch);
+        _usage?.Add(Batch, _latentHeight, _latentWidth);
     }
 
     public void Dispose()

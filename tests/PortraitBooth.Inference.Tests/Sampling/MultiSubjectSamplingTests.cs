@@ -27,16 +27,20 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
     }
 
     [Fact]
-    public void Two_subjects_run_end_to_end_with_one_unet_call_per_step_of_the_described_batch_sizes()
+    public void Two_subjects_run_end_to_end_with_one_unet_call_per_step_and_window_size_of_the_described_batch_sizes()
     {
         var request = TwoSubjects();
         using var result = fixture.Pipeline.Generate(request);
 
-        // Regions: two subjects and the background. Bootstrapping (round(0.4 · 12) = 5 steps): 2 × 3 rows; then 3 + 1.
-        int[] expected = [.. Enumerable.Repeat(6, 5), .. Enumerable.Repeat(4, request.Steps - 5)];
+        // Regions: two subjects and the background. Each subject's rows run on its window, 12×16 of the 16×16 latent
+        // (its box, a latent pixel more, grown to the tiny pack's multiple of 4); the background's on the canvas.
+        // Bootstrapping (round(0.4 · 12) = 5 steps): canvas [u, c_bg], windows [u_1, c_1, u_2, c_2]; then the shared
+        // unconditional row: canvas [u, c_bg], windows [c_1, c_2].
+        int[] expected = [.. Enumerable.Repeat(new[] { 2, 4 }, 5).SelectMany(b => b), .. Enumerable.Repeat(new[] { 2, 2 }, request.Steps - 5).SelectMany(b => b)];
         Assert.Equal(expected, result.Unet.Batches);
+        Assert.Equal(Enumerable.Repeat(new[] { (16, 16), (16, 12) }, request.Steps).SelectMany(s => s), result.Unet.Sizes);
         // Other ONNX runs: text encoder for prompt and negative, one fuse run, one VAE encode per subject, one decode.
-        Assert.Equal(request.Steps + 2 + 1 + 2 + 1, result.OnnxCalls);
+        Assert.Equal(2 * request.Steps + 2 + 1 + 2 + 1, result.OnnxCalls);
         Assert.Equal((request.Width, request.Height), (result.Image.Width, result.Image.Height));
         Assert.All(result.Latent, value => Assert.True(float.IsFinite(value)));
     }
@@ -57,11 +61,14 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
         var request = TwoSubjects();
         using var batched = fixture.Pipeline.Generate(request);
         using var sequential = fixture.Pipeline.Generate(request with { Cfg = CfgMode.Sequential });
-        var limited = new PortraitPipeline(fixture.Pack, fixture.Pipeline.Tokenizer, new SamplingLimits(UnetBatchLimit: 4));
+        var limited = new PortraitPipeline(fixture.Pack, fixture.Pipeline.Tokenizer, new SamplingLimits(UnetBatchLimit: 3));
         using var chunked = limited.Generate(request);
 
-        Assert.Equal(Enumerable.Repeat(2, 3 * request.Steps), sequential.Unet.Batches);
-        Assert.Equal([.. Enumerable.Repeat(new[] { 4, 2 }, 5).SelectMany(b => b), .. Enumerable.Repeat(4, request.Steps - 5)], chunked.Unet.Batches);
+        // Sequential: the same rows, one call per region (and the shared unconditional row alone).
+        Assert.Equal([.. Enumerable.Repeat(new[] { 2, 2, 2 }, 5).SelectMany(b => b), .. Enumerable.Repeat(new[] { 1, 1, 1, 1 }, request.Steps - 5).SelectMany(b => b)],
+            sequential.Unet.Batches);
+        Assert.Equal([.. Enumerable.Repeat(new[] { 2, 3, 1 }, 5).SelectMany(b => b), .. Enumerable.Repeat(new[] { 2, 2 }, request.Steps - 5).SelectMany(b => b)],
+            chunked.Unet.Batches);
         var (toSequential, toChunked) = (Differences.MaxAbs(batched.Latent, sequential.Latent), Differences.MaxAbs(batched.Latent, chunked.Latent));
         TestContext.Current.TestOutputHelper?.WriteLine($"max |batched − sequential| = {toSequential:E2}, |batched − chunked| = {toChunked:E2}");
         Assert.True(toSequential <= 1e-4, $"sequential differs by {toSequential}");
@@ -73,7 +80,7 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
     {
         using var bootstrapped = fixture.Pipeline.Generate(TwoSubjects());
         using var plain = fixture.Pipeline.Generate(TwoSubjects() with { BootstrapFraction = 0 });
-        Assert.Equal(Enumerable.Repeat(4, plain.Unet.Calls), plain.Unet.Batches);
+        Assert.Equal(Enumerable.Repeat(2, plain.Unet.Calls), plain.Unet.Batches); // per step: canvas [u, c_bg], windows [c_1, c_2]
         Assert.NotEqual(bootstrapped.Latent, plain.Latent);
     }
 
