@@ -36,12 +36,12 @@ public interface IIdentityGrain : IGrainWithStringKey
     Task<float[]?> GetEmbedding(string faceEncoderId);
     Task PutEmbedding(string faceEncoderId, float[] embedding);
     /// <summary>A prefetch before sampling: not counted, since sampling may not get to use it.</summary>
-    Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity);
+    Task<float[]?> GetFusedToken(string fusionId, int[] tokenIdsThroughIdentity);
     /// <summary>
     /// What one job's sampling did with this identity's rows: <paramref name="hits"/> rows it took from the cache,
     /// and the rows it had to fuse (each a miss), stored with one state write.
     /// </summary>
-    Task RecordFusedTokens(string packId, int hits, IReadOnlyList<FusedTokenRow> fused);
+    Task RecordFusedTokens(string fusionId, int hits, IReadOnlyList<FusedTokenRow> fused);
     /// <summary>Deletes photo reference, embeddings and tokens; returns the photo's blob key (null when absent).</summary>
     Task<string?> Delete();
 

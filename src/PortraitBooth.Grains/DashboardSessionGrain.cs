@@ -14,11 +14,12 @@ public sealed class DashboardSessionState
 /// every session).
 /// </summary>
 public sealed class DashboardSessionGrain(
-    [PersistentState("dashboard-session", GrainStorage.Name)] IPersistentState<DashboardSessionState> state) : Grain, IDashboardSessionGrain
+    [PersistentState("dashboard-session", GrainStorage.Name)] IPersistentState<DashboardSessionState> state,
+    TimeProvider time) : Grain, IDashboardSessionGrain
 {
     public async Task Open()
     {
-        state.State.OpenedAt = DateTimeOffset.UtcNow;
+        state.State.OpenedAt = time.GetUtcNow();
         await state.WriteStateAsync();
     }
 

@@ -18,6 +18,7 @@ public sealed class GenerationJobGrain(
     [PersistentState("job", GrainStorage.Name)] IPersistentState<JobState> state,
     IJobDispatcher dispatcher,
     IJobEvents events,
+    TimeProvider time,
     ILogger<GenerationJobGrain> logger) : Grain, IGenerationJobGrain
 {
     private int _step;
@@ -45,7 +46,7 @@ public sealed class GenerationJobGrain(
         var admission = await GrainFactory.GetGrain<ITenantGrain>(spec.TenantId).Admit(JobId, spec.Count);
         var job = new JobState
         {
-            Spec = spec, Status = JobStatus.Queued, Admission = admission, CreatedAt = DateTimeOffset.UtcNow,
+            Spec = spec, Status = JobStatus.Queued, Admission = admission, CreatedAt = time.GetUtcNow(),
             DispatchPending = admission.Decision == AdmissionDecision.Dispatch,
         };
         if (admission.Decision == AdmissionDecision.Refused)
@@ -81,7 +82,7 @@ public sealed class GenerationJobGrain(
         // progress and completion are then ignored, and the snapshot shows how many attempts the job took.
         S.Status = JobStatus.Running;
         S.Attempt = Math.Max(S.Attempt + 1, attempt);
-        S.StartedAt ??= DateTimeOffset.UtcNow;
+        S.StartedAt ??= time.GetUtcNow();
         S.DispatchPending = false; // delivered, so sent
         StopDispatchRetry();
         _step = 0;
@@ -145,7 +146,7 @@ public sealed class GenerationJobGrain(
 
     private async Task Finish()
     {
-        S.FinishedAt = DateTimeOffset.UtcNow;
+        S.FinishedAt = time.GetUtcNow();
         await state.WriteOrDeactivate(this);
         PlatformMetrics.JobEnded(S.Spec!.TenantId, S.Status);
         Publish();
@@ -161,14 +162,14 @@ public sealed class GenerationJobGrain(
     {
         var tenant = GrainFactory.GetGrain<ITenantGrain>(S.Spec!.TenantId);
         var delay = TimeSpan.FromMilliseconds(250);
-        for (var deadline = DateTimeOffset.UtcNow.AddMinutes(2); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks)))
+        for (var deadline = time.GetUtcNow().AddMinutes(2); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks)))
         {
             try
             {
                 await tenant.JobEnded(JobId);
                 return;
             }
-            catch (Exception e) when (DateTimeOffset.UtcNow + delay < deadline)
+            catch (Exception e) when (time.GetUtcNow() + delay < deadline)
             {
                 logger.LogWarning(e, "Job {Job}: telling tenant it ended failed; retrying in {Delay}", JobId, delay);
                 await Task.Delay(delay);
@@ -183,7 +184,7 @@ public sealed class GenerationJobGrain(
         try
         {
             await GrainFactory.GetGrain<IOperationsGrain>(IOperationsGrain.Key).Record(new JobActivity(JobId, spec.TenantId, S.Status,
-                spec.Prompt, JobSpecs.Seeds(spec), S.ResultKeys.Count, S.Error, S.CreatedAt, DateTimeOffset.UtcNow));
+                spec.Prompt, JobSpecs.Seeds(spec), S.ResultKeys.Count, S.Error, S.CreatedAt, time.GetUtcNow()));
         }
         catch (Exception e)
         {
@@ -211,7 +212,7 @@ public sealed class GenerationJobGrain(
         }
         S.DispatchPending = false;
         // A timing only, so it costs no write of its own: the job's next transition (Start) stores it.
-        S.DispatchedAt = DateTimeOffset.UtcNow;
+        S.DispatchedAt = time.GetUtcNow();
         _dispatchBackoff.Succeeded();
     }
 

@@ -63,13 +63,13 @@ public sealed class IdentityGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<float[]?> GetFusedToken(string packId, int[] tokenIdsThroughIdentity)
+    public Task<float[]?> GetFusedToken(string fusionId, int[] tokenIdsThroughIdentity)
     {
         if (state.State.Record is null) return Task.FromResult<float[]?>(null);
-        return Task.FromResult(_fused.TryGet(FusedKey(packId, tokenIdsThroughIdentity), out var fused) ? fused : null);
+        return Task.FromResult(_fused.TryGet(FusedKey(fusionId, tokenIdsThroughIdentity), out var fused) ? fused : null);
     }
 
-    public async Task RecordFusedTokens(string packId, int hits, IReadOnlyList<FusedTokenRow> fused)
+    public async Task RecordFusedTokens(string fusionId, int hits, IReadOnlyList<FusedTokenRow> fused)
     {
         if (state.State.Record is null) return;
         _fusedHits += hits;
@@ -77,7 +77,7 @@ public sealed class IdentityGrain(
         for (var i = 0; i < hits; i++) PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit: true);
         foreach (var row in fused) PlatformMetrics.IdentityCacheLookup(PlatformMetrics.FusedTokenCache, hit: false);
         if (fused.Count == 0) return;
-        foreach (var row in fused) _fused.Put(FusedKey(packId, row.TokenIdsThroughIdentity), row.Fused);
+        foreach (var row in fused) _fused.Put(FusedKey(fusionId, row.TokenIdsThroughIdentity), row.Fused);
         state.State.FusedTokens = _fused.OldestFirst().Select(e => new FusedTokenEntry(e.Key, e.Value)).ToList();
         await state.WriteStateAsync();
     }
@@ -94,5 +94,5 @@ public sealed class IdentityGrain(
     }
 
     // Token ids are the key, not the prompt text: prompts that tokenize alike share an entry.
-    private static string FusedKey(string packId, int[] tokenIds) => $"{packId}|{string.Join(',', tokenIds)}";
+    private static string FusedKey(string fusionId, int[] tokenIds) => $"{fusionId}|{string.Join(',', tokenIds)}";
 }

@@ -6,7 +6,7 @@ namespace PortraitBooth.Grains;
 /// The dashboard's memory of recent activity, in memory only (see <see cref="IOperationsGrain"/>). Bounded: the
 /// latest <see cref="MaxJobs"/> jobs (finished ones leave first), an hour of minute counts and of heartbeats.
 /// </summary>
-public sealed class OperationsGrain : Grain, IOperationsGrain
+public sealed class OperationsGrain(TimeProvider time) : Grain, IOperationsGrain
 {
     public const int MaxJobs = 200;
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
@@ -38,7 +38,7 @@ public sealed class OperationsGrain : Grain, IOperationsGrain
 
     public Task<OperationsSnapshot> Read()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         foreach (var gone in _workers.Where(w => w.Value.Last().At < now - WorkerSilence).Select(w => w.Key).ToList()) _workers.Remove(gone);
         var firstMinute = MinuteOf(now) - TimeSpan.FromMinutes(59);
         foreach (var old in _minutes.Keys.Where(m => m < firstMinute).ToList()) _minutes.Remove(old);

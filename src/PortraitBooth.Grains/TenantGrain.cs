@@ -5,8 +5,9 @@ using PortraitBooth.Abstractions.Telemetry;
 namespace PortraitBooth.Grains;
 
 /// <summary>
-/// A tenant: keys stored as salted hashes, quotas, suspension, identities, and admission. Admission refuses only
-/// for the daily image quota and the request rate; past the in-flight cap a job is queued (FIFO, in state) and
+/// A tenant: keys stored as salted hashes, quotas, suspension, identities, and admission. The request rate is charged
+/// at the key check (<see cref="CheckKey"/>, before a body is read); admission refuses only for the daily image quota
+/// (or a suspended or unknown tenant); past the in-flight cap a job is queued (FIFO, in state) and
 /// dispatched (by its job grain, which retries until the broker confirms) when a running job of this tenant ends.
 /// A job moved into a slot must reach its grain even when that call fails (its state store briefly unreachable):
 /// the tenant retries with back-off, and a new activation asks every in-flight job again (idempotent: a job that is

@@ -34,8 +34,16 @@ public sealed class ManualClockCluster : IAsyncLifetime
     }
 }
 
+/// <summary>The classes that move <see cref="ManualClockCluster.Clock"/> run one after another on one cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class ManualClockCollection : ICollectionFixture<ManualClockCluster>
+{
+    public const string Name = "manual clock";
+}
+
 /// <summary>The tenant's rate window and usage day follow the grain's clock: driven here without sleeping.</summary>
-public sealed class TenantClockTests(ManualClockCluster cluster) : IClassFixture<ManualClockCluster>
+[Collection(ManualClockCollection.Name)]
+public sealed class TenantClockTests(ManualClockCluster cluster)
 {
     [Fact]
     public async Task The_write_budget_refills_a_minute_after_each_request_and_the_image_quota_at_midnight()
@@ -63,5 +71,47 @@ public sealed class TenantClockTests(ManualClockCluster cluster) : IClassFixture
         Assert.Equal(midnight - clock.GetUtcNow(), overQuota.RetryAfter);
         clock.Advance(overQuota.RetryAfter!.Value);
         Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit("j2", 1)).Decision);
+    }
+}
+
+/// <summary>The job grain's timestamps and the operations view's worker silence follow the grains' clock.</summary>
+[Collection(ManualClockCollection.Name)]
+public sealed class JobClockTests(ManualClockCluster cluster)
+{
+    [Fact]
+    public async Task A_jobs_created_dispatched_started_and_finished_times_are_the_clocks()
+    {
+        var clock = ManualClockCluster.Clock;
+        var tenantId = $"c{Guid.NewGuid():N}"[..13];
+        await cluster.Cluster.Client.GetGrain<ITenantGrain>(tenantId).Create("clocked", new TenantQuotas());
+        var job = cluster.Cluster.Client.GetGrain<IGenerationJobGrain>(Specs.NewJobId());
+
+        var submittedAt = clock.GetUtcNow();
+        var (submitted, _) = await job.Submit(Specs.Of(tenantId));
+        Assert.Equal(submittedAt, submitted.Timings.CreatedAt);
+        Assert.Equal(submittedAt, submitted.Timings.DispatchedAt);
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, await job.Start(1));
+        clock.Advance(TimeSpan.FromSeconds(7));
+        Assert.True(await job.Complete(1, Specs.Result("a")));
+
+        var timings = (await job.Get())!.Timings;
+        Assert.Equal(submittedAt + TimeSpan.FromSeconds(3), timings.StartedAt);
+        Assert.Equal(submittedAt + TimeSpan.FromSeconds(10), timings.FinishedAt);
+    }
+
+    [Fact]
+    public async Task A_worker_leaves_the_operations_view_after_its_silence_on_the_clock()
+    {
+        var clock = ManualClockCluster.Clock;
+        var operations = cluster.Cluster.Client.GetGrain<IOperationsGrain>(IOperationsGrain.Key);
+        var worker = $"w-{Guid.NewGuid():N}";
+        await operations.Heartbeat(new WorkerHeartbeat(worker, 1, 0, 0, clock.GetUtcNow()));
+
+        clock.Advance(OperationsGrain.WorkerSilence - TimeSpan.FromSeconds(1));
+        Assert.Contains((await operations.Read()).Workers, w => w.Last.WorkerId == worker);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain((await operations.Read()).Workers, w => w.Last.WorkerId == worker);
     }
 }

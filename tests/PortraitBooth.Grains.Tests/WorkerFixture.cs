@@ -17,7 +17,7 @@ public sealed class WorkerFixture : IDisposable
         var options = Options.Create(new PortraitWorkerOptions { ResultTtl = TimeSpan.FromMinutes(10) });
         var installed = new PackSettings { Packs = { ["tiny"] = packs.Tiny.Folder }, DefaultPack = "tiny", FaceModels = faceModels.Directory };
         Packs = new PackRegistry(installed, new ConfiguredModelLocator(), Inference.Execution.ExecutionPlan.Cpu);
-        Runner = new PortraitJobRunner(cluster.Grains, Packs, Photos, Results, ClusterFixture.Events, options, NullLogger<PortraitJobRunner>.Instance);
+        Runner = new PortraitJobRunner(cluster.Grains, Packs, Photos, Results, ClusterFixture.Events, options, TimeProvider.System, NullLogger<PortraitJobRunner>.Instance);
     }
 
     public PackRegistry Packs { get; }

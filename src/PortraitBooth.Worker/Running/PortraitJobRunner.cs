@@ -28,6 +28,7 @@ public sealed class PortraitJobRunner(
     IResultStore results,
     IJobEvents events,
     IOptions<PortraitWorkerOptions> options,
+    TimeProvider time,
     ILogger<PortraitJobRunner> logger)
 {
     /// <param name="attempt">The attempt the message asks for; the job grain numbers the attempt that actually runs.</param>
@@ -80,7 +81,7 @@ public sealed class PortraitJobRunner(
             }
             await fusedTokens.SaveNew();
 
-            var expiresAt = DateTimeOffset.UtcNow + options.Value.ResultTtl;
+            var expiresAt = time.GetUtcNow() + options.Value.ResultTtl;
             if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt, onnxSeconds, storing.Elapsed.TotalSeconds))) return JobRunOutcome.Succeeded;
             await DeleteResults(keys);
             return JobRunOutcome.Dropped;
@@ -148,7 +149,6 @@ public sealed class PortraitJobRunner(
         return faces;
     }
 
-    /// <summary>For each identity token of the prompt (in order), the token ids through it: the fused-token cache key.</summary>
     /// <summary>Image <paramref name="index"/> of the job: the spec's request with its own seed.</summary>
     private static GenerationRequest Request(JobSpec spec, IReadOnlyList<float[]> faces, int index, IdentityFusedTokens? fusedTokens) => new()
     {
