@@ -50,7 +50,7 @@ public static class GenerateCommand
                     Prompt = parse.GetValue(prompt)!,
                     Faces = embeddings,
                     NegativePrompt = parse.GetValue(negative)!,
-                    Seed = parse.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, long.MaxValue),
+                    Seed = parse.GetValue(seed) ?? Inference.Randomness.Seeds.Random(),
                     Steps = chosen.Steps,
                     Guidance = chosen.Guidance,
                     Width = chosen.Width,

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using System.Net.ServerSentEvents;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -11,6 +8,7 @@ using PortraitBooth.Abstractions.Events;
 using PortraitBooth.Api.Infrastructure;
 using PortraitBooth.Api.Models;
 using PortraitBooth.Abstractions.Storage;
+using PortraitBooth.Inference.Randomness;
 using PortraitBooth.Inference.Sampling;
 
 namespace PortraitBooth.Api.Endpoints;
@@ -52,9 +50,7 @@ public static class GenerationEndpoints
             throw new InvalidRequestException($"{IdempotencyHeader} must be at most {MaxIdempotencyKeyLength} characters");
         var jobId = idempotencyKey.Length > 0 ? Ids.ForIdempotencyKey(tenantId, idempotencyKey) : Ids.New("gen", time);
         // A retry without a seed must describe the same job: its default seed comes from the job id.
-        var defaultSeed = idempotencyKey.Length > 0
-            ? BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(jobId))) & long.MaxValue
-            : (ulong)Random.Shared.NextInt64(0, long.MaxValue);
+        var defaultSeed = idempotencyKey.Length > 0 ? Seeds.DerivedFrom(jobId) : Seeds.Random();
         var spec = await validator.Validate(tenantId, body, defaultSeed);
 
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);

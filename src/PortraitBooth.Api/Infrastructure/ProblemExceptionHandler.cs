@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using PortraitBooth.Inference;
 using PortraitBooth.Inference.Conditioning;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
@@ -13,11 +14,10 @@ namespace PortraitBooth.Api.Infrastructure;
 /// Every exception becomes a ProblemDetails answer:
 /// <list type="bullet">
 /// <item><see cref="ApiException"/>: its own status, title, detail and headers.</item>
-/// <item><see cref="NoFaceException"/> and <see cref="InvalidImageException"/>: 422 Unprocessable Content. The request
+/// <item>A <see cref="RequestException"/> of unusable input (<see cref="NoFaceException"/>, <see cref="InvalidImageException"/>): 422 Unprocessable Content. The request
 /// is well formed but the photo cannot serve as an identity (no face, not an image, too many pixels). A photo that
 /// could not be decoded gets a fixed reason, and the decoder's exception goes to the log with the trace id.</item>
-/// <item>The request errors (<see cref="InvalidRequestException"/>, <see cref="IdentityCountException"/>,
-/// <see cref="PromptTooLongException"/>, <see cref="UnknownPackException"/>): 400.</item>
+/// <item>Every other <see cref="RequestException"/> (invalid field, identity count, prompt too long, unknown pack): 400.</item>
 /// <item><see cref="BadHttpRequestException"/> (malformed body or query, body over the size limit, wrong content type):
 /// its status (400, 413, 415), with a detail of <see cref="BindingProblem"/>'s.</item>
 /// <item>Anything else: 500 without internals.</item>
@@ -31,11 +31,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         {
             ApiException api => (api.Status, api.Title, api.Message),
             InvalidImageException { DecodeFailure: { } failure } => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", $"the photo could not be decoded: {failure}"),
-            NoFaceException or InvalidImageException => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
+            RequestException { IsUnusableInput: true } => (StatusCodes.Status422UnprocessableEntity, "Unusable photo", exception.Message),
             // Only our own request errors, whose messages are written for clients: any other ArgumentException (a
             // library's "An item with the same key has already been added") is internal text and a 500.
-            InvalidRequestException or IdentityCountException or PromptTooLongException or UnknownPackException =>
-                (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
+            RequestException => (StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
             BadHttpRequestException bad => (bad.StatusCode, BadRequestTitle(bad.StatusCode), BindingProblem.Describe(context, bad)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was aborted"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "the server failed to answer; the error is logged"),

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using PortraitBooth.Inference.Faces;
 using PortraitBooth.Inference.Images;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Processing;
 
 namespace PortraitBooth.Api.Models;
@@ -52,7 +51,7 @@ public sealed class FaceWork(PackRegistry packs, IOptions<PortraitBoothApiOption
         var embedding = pack.Embedder.Embed(photo, name);
 
         using var stored = new MemoryStream();
-        photo.Save(stored, new JpegEncoder { Quality = 92 });
+        photo.Save(stored, ImageEncoding.StoredPhoto);
         var face = embedding.FaceBox;
         float[] box = [face.X, face.Y, face.Width, face.Height];
         return new AnalyzedUpload(stored.ToArray(), box, embedding.FacesFound, pack.FaceEncoderId, embedding.Values);

@@ -13,7 +13,7 @@ public sealed record PromptConditioning(TokenizedPrompt Prompt, float[] Values);
 public sealed record SubjectConditioning(PromptConditioning Fused, float[] Plain, IReadOnlyList<float[]> Subjects);
 
 /// <summary>The number of faces does not match the prompt's identity tokens.</summary>
-public sealed class IdentityCountException(string message) : ArgumentException(message);
+public sealed class IdentityCountException(string message) : RequestException(message);
 
 /// <summary>Prompt text and face embeddings in, the U-Net's conditioning out: tokenize, ψ, then STEA fusion.</summary>
 public sealed class ConditioningBuilder(ModelPack pack, ClipTokenizer tokenizer)

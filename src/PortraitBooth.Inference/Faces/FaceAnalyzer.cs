@@ -22,7 +22,10 @@ public sealed record AnalyzedFace(
 }
 
 /// <summary>A photo in which no face was found; the message names the photo.</summary>
-public sealed class NoFaceException(string message) : ArgumentException(message);
+public sealed class NoFaceException(string message) : RequestException(message)
+{
+    public override bool IsUnusableInput => true;
+}
 
 /// <summary>
 /// Detect → 68 landmarks on the detection crop → upright alignment to the recognizer's template → 128-D

@@ -26,8 +26,10 @@ public sealed record ImageDecodingLimits(int MaxWidth = 8192, int MaxHeight = 81
 }
 
 /// <summary>A file or upload that is not an image PortraitBooth accepts; the message says why.</summary>
-public sealed class InvalidImageException(string message, Exception? inner = null) : ArgumentException(message, inner)
+public sealed class InvalidImageException(string message, Exception? inner = null) : RequestException(message, null, inner)
 {
+    public override bool IsUnusableInput => true;
+
     /// <summary>
     /// Why the image could not be decoded, in fixed words fit for a client (no file name, no decoder text); null when
     /// it decoded, or a limit refused it first.

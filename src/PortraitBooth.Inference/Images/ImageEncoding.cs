@@ -6,13 +6,20 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace PortraitBooth.Inference.Images;
 
-/// <summary>Turns decoded pixels into PNG or JPEG, chosen by file extension.</summary>
+/// <summary>Turns decoded pixels into PNG or JPEG: the one place for the encoders' settings.</summary>
 public static class ImageEncoding
 {
+    /// <summary>Generated images, as the API serves them.</summary>
+    public static readonly PngEncoder Png = new();
+    /// <summary>Generated images saved as .jpg by the CLI.</summary>
+    public static readonly JpegEncoder Jpeg = new() { Quality = 95 };
+    /// <summary>Uploaded reference photos as stored (pixels only, upright).</summary>
+    public static readonly JpegEncoder StoredPhoto = new() { Quality = 92 };
+
     public static IImageEncoder EncoderFor(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
-        ".png" => new PngEncoder(),
-        ".jpg" or ".jpeg" => new JpegEncoder { Quality = 95 },
+        ".png" => Png,
+        ".jpg" or ".jpeg" => Jpeg,
         var other => throw new ArgumentException($"output '{path}' must end in .png, .jpg or .jpeg (not '{other}')"),
     };
 

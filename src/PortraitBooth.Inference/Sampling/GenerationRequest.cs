@@ -49,4 +49,4 @@ public sealed record SubjectBox(int X, int Y, int Width, int Height)
 public enum CfgMode { Batched, Sequential }
 
 /// <summary>A request the pack cannot serve; the message names the field, the value and the allowed range.</summary>
-public sealed class InvalidRequestException(string message) : ArgumentException(message);
+public sealed class InvalidRequestException(string message) : RequestException(message);

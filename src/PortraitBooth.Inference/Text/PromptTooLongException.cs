@@ -5,7 +5,7 @@ namespace PortraitBooth.Inference.Text;
 /// truncation could silently cut off an identity or expression word.
 /// </summary>
 public sealed class PromptTooLongException(int tokenCount, int maxTokenCount)
-    : ArgumentException(
+    : RequestException(
         $"the prompt has {tokenCount} tokens but only {maxTokenCount} fit " +
         $"(context of {maxTokenCount + 2} minus the start and end tokens); shorten the prompt",
         "text")

@@ -12,7 +12,6 @@ using PortraitBooth.Inference.Text;
 using PortraitBooth.Abstractions.Storage;
 using PortraitBooth.Inference.Packs;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Png;
 
 namespace PortraitBooth.Worker.Running;
 
@@ -119,8 +118,7 @@ public sealed class PortraitJobRunner(
     }
 
     /// <summary>Errors that a retry cannot fix: the request (prompt, size, identities, pack, photo) is at fault.</summary>
-    public static bool IsRequestError(Exception e) => e is InvalidRequestException or IdentityCountException or PromptTooLongException
-        or NoFaceException or InvalidImageException or IdentityMissingException or UnknownPackException;
+    public static bool IsRequestError(Exception e) => e is Inference.RequestException;
 
     private async Task<IReadOnlyList<float[]>> FaceEmbeddings(JobSpec spec, InstalledPack pack, IReadOnlyList<IIdentityGrain> identities)
     {
@@ -152,7 +150,7 @@ public sealed class PortraitJobRunner(
     /// <summary>Image <paramref name="index"/> of the job: the spec's request with its own seed.</summary>
     private static GenerationRequest Request(JobSpec spec, IReadOnlyList<float[]> faces, int index, IdentityFusedTokens? fusedTokens) => new()
     {
-        Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = unchecked(spec.Seed + (ulong)index),
+        Prompt = spec.Prompt, NegativePrompt = spec.NegativePrompt, Faces = faces, Seed = JobSpecs.Seeds(spec)[index],
         Steps = spec.Steps, Guidance = spec.Guidance, Width = spec.Width, Height = spec.Height, FusedTokens = fusedTokens,
         Boxes = spec.Boxes?.Select(b => new SubjectBox(b.X, b.Y, b.Width, b.Height)).ToList(),
         Expressions = spec.Expressions,
@@ -161,7 +159,7 @@ public sealed class PortraitJobRunner(
     private static byte[] EncodePng(Image image)
     {
         using var stream = new MemoryStream();
-        image.Save(stream, new PngEncoder());
+        image.Save(stream, ImageEncoding.Png);
         return stream.ToArray();
     }
 
