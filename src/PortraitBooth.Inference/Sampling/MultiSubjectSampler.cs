@@ -5,6 +5,19 @@ using PortraitBooth.Inference.Scheduling;
 
 namespace PortraitBooth.Inference.Sampling;
 
+/// <summary>What one multi-subject generation samples: the request, its boxes and conditionings, the scheduler and the latent.</summary>
+/// <param name="Unconditional">The negative prompt's encoder states.</param>
+/// <param name="Latent">[C·h·w], the initial noise; denoised in place.</param>
+internal sealed record MultiSubjectSampling(
+    GenerationRequest Request,
+    IReadOnlyList<SubjectBox> Boxes,
+    SubjectConditioning Conditioning,
+    float[] Unconditional,
+    IDiffusionScheduler Scheduler,
+    float[] Latent,
+    int LatentHeight,
+    int LatentWidth);
+
 /// <summary>
 /// MultiDiffusion on one latent: the subjects' regions (own fused identity row each) and the background
 /// (1 − Σ subject masks, plain conditioning; left out where it covers nothing). Each subject's rows run on its
@@ -15,17 +28,17 @@ namespace PortraitBooth.Inference.Sampling;
 /// its own. Batched, the rows of one size are one U-Net call (chunked above the batch limit); sequential, each
 /// region's rows (and the shared row) are a call of their own, with the same rows and so the same result.
 /// </summary>
-internal sealed class MultiSubjectSampler(ModelPack pack, int unetBatchLimit)
+internal sealed class MultiSubjectSampler(ModelPack pack, int unetBatchLimit, OnnxTimer timer, UnetUsage usage)
 {
     private sealed record Region(float[] Mask, float[] Conditioning, int Subject, LatentWindow Window);
 
     /// <summary>One U-Net row of a step, the call group it joins and where its prediction goes.</summary>
     private readonly record struct PlannedRow(UnetRow Row, LatentWindow Window, int Group, float[] Output);
 
-    public void Sample(GenerationRequest request, IReadOnlyList<SubjectBox> boxes, SubjectConditioning conditioning,
-        float[] unconditional, IDiffusionScheduler scheduler, float[] latent, int latentHeight, int latentWidth,
-        OnnxTimer timer, UnetUsage usage, IProgress<SamplingProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Denoises <paramref name="sampling"/>'s latent in place, one scheduler step per timestep.</summary>
+    public void Sample(MultiSubjectSampling sampling, IProgress<SamplingProgress>? progress, CancellationToken cancellationToken)
     {
+        var (request, boxes, conditioning, unconditional, scheduler, latent, latentHeight, latentWidth) = sampling;
         var channels = pack.Manifest.Latent.Channels;
         var canvas = LatentWindow.Canvas(latentHeight, latentWidth);
         var regions = Regions(boxes, conditioning, latentHeight, latentWidth);

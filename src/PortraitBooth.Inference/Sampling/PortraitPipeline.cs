@@ -79,8 +79,8 @@ public sealed class PortraitPipeline(ModelPack pack, ClipTokenizer tokenizer, Sa
         {
             var steps = new StepTimer(progress, packTag);
             if (subjects is { } multi)
-                new MultiSubjectSampler(pack, Limits.UnetBatchLimit).Sample(request, multi.Boxes, multi.Conditioning, unconditional.Values,
-                    scheduler, latent, latentHeight, latentWidth, timer, usage, steps, cancellationToken);
+                new MultiSubjectSampler(pack, Limits.UnetBatchLimit, timer, usage).Sample(new MultiSubjectSampling(request, multi.Boxes,
+                    multi.Conditioning, unconditional.Values, scheduler, latent, latentHeight, latentWidth), steps, cancellationToken);
             else
             {
                 using var guidance = GuidedUnet.Create(request.Cfg, pack, latentHeight, latentWidth, timer, usage);

@@ -38,83 +38,113 @@ public sealed class PortraitJobRunner(
         activity?.SetTag("portraitbooth.job", jobId);
         var job = grains.GetGrain<IGenerationJobGrain>(jobId);
         if (await job.Start(attempt) is not { } started) return JobRunOutcome.Skipped;
-        attempt = started;
-        var spec = (await job.Get())!.Spec;
-        activity?.SetTag("portraitbooth.tenant", spec.TenantId);
-        activity?.SetTag("portraitbooth.attempt", attempt);
-        var keys = new List<string>();
+        var run = new JobRun(jobId, started, job, (await job.Get())!.Spec);
+        activity?.SetTag("portraitbooth.tenant", run.Spec.TenantId);
+        activity?.SetTag("portraitbooth.attempt", run.Attempt);
         try
         {
-            var pack = packs.Get(spec.Pack);
-            var identities = spec.IdentityIds.Select(id => grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(spec.TenantId, id))).ToList();
-            IReadOnlyList<float[]> faces;
-            IdentityFusedTokens fusedTokens;
-            using (PlatformTracing.Source.StartActivity("conditioning"))
-            {
-                faces = await FaceEmbeddings(spec, pack, identities);
-                fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, pack.Pipeline.Check(Request(spec, faces, 0, null)));
-            }
-
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            double samplingSeconds = 0, onnxSeconds = 0;
-            var storing = new Stopwatch();
-            var running = new JobEvent(jobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
-            await using (var progress = new JobProgressPump(job, attempt, events, running, cancellation))
-            {
-                for (var i = 0; i < spec.Count; i++)
-                {
-                    progress.StartImage(i * spec.Steps);
-                    var request = Request(spec, faces, i, fusedTokens);
-                    // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
-                    using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
-                    samplingSeconds += generated.Total.TotalSeconds;
-                    onnxSeconds += generated.OnnxTime.TotalSeconds;
-                    var key = StoreKeys.Result(spec.TenantId, jobId, attempt, i);
-                    var png = EncodePng(generated.Image);
-                    storing.Start();
-                    using (PlatformTracing.Source.StartActivity("store result"))
-                        await results.Put(key, png, options.Value.ResultTtl, cancellationToken);
-                    storing.Stop();
-                    keys.Add(key);
-                }
-            }
+            var (pack, faces, fusedTokens) = await Conditioning(run.Spec);
+            var images = await GenerateAndStore(run, pack, faces, fusedTokens, cancellationToken);
             await fusedTokens.SaveNew();
-
-            var expiresAt = time.GetUtcNow() + options.Value.ResultTtl;
-            if (await job.Complete(attempt, new JobResult(keys, samplingSeconds, expiresAt, onnxSeconds, storing.Elapsed.TotalSeconds))) return JobRunOutcome.Succeeded;
-            await DeleteResults(keys);
-            return JobRunOutcome.Dropped;
+            return await Complete(run, images);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+        {
+            // Whatever ends this attempt early, its images would only be orphans until their TTL: the next attempt
+            // (if any) stores its own.
+            await DeleteResults(run.Keys);
+            if (await Abandon(run, e, finalTry, cancellationToken, activity) is { } outcome) return outcome;
+            throw;
+        }
+    }
+
+    /// <summary>One attempt of a job: its grain, the spec and the result keys stored so far.</summary>
+    private sealed record JobRun(string JobId, int Attempt, IGenerationJobGrain Job, JobSpec Spec)
+    {
+        public List<string> Keys { get; } = [];
+    }
+
+    /// <summary>What the stored images took: sampling and ONNX time, and the writes to the result store.</summary>
+    private readonly record struct StoredImages(double SamplingSeconds, double OnnxSeconds, double StoreSeconds);
+
+    /// <summary>The pack, each identity's φ and its fused tokens, before the first image.</summary>
+    private async Task<(InstalledPack Pack, IReadOnlyList<float[]> Faces, IdentityFusedTokens FusedTokens)> Conditioning(JobSpec spec)
+    {
+        using var _ = PlatformTracing.Source.StartActivity("conditioning");
+        var pack = packs.Get(spec.Pack);
+        var identities = spec.IdentityIds.Select(id => grains.GetGrain<IIdentityGrain>(IIdentityGrain.Key(spec.TenantId, id))).ToList();
+        var faces = await FaceEmbeddings(spec, pack, identities);
+        var fusedTokens = await IdentityFusedTokens.Load(identities, pack.FusionId, pack.Pipeline.Check(Request(spec, faces, 0, null)));
+        return (pack, faces, fusedTokens);
+    }
+
+    /// <summary>Every image of the job, sampled with progress and cancellation and stored as PNG under the attempt's keys.</summary>
+    private async Task<StoredImages> GenerateAndStore(JobRun run, InstalledPack pack, IReadOnlyList<float[]> faces,
+        IdentityFusedTokens fusedTokens, CancellationToken cancellationToken)
+    {
+        var spec = run.Spec;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        double samplingSeconds = 0, onnxSeconds = 0;
+        var storing = new Stopwatch();
+        var running = new JobEvent(run.JobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
+        await using var progress = new JobProgressPump(run.Job, run.Attempt, events, running, cancellation);
+        for (var i = 0; i < spec.Count; i++)
+        {
+            progress.StartImage(i * spec.Steps);
+            var request = Request(spec, faces, i, fusedTokens);
+            // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
+            using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
+            samplingSeconds += generated.Total.TotalSeconds;
+            onnxSeconds += generated.OnnxTime.TotalSeconds;
+            var key = StoreKeys.Result(spec.TenantId, run.JobId, run.Attempt, i);
+            var png = EncodePng(generated.Image);
+            storing.Start();
+            using (PlatformTracing.Source.StartActivity("store result"))
+                await results.Put(key, png, options.Value.ResultTtl, cancellationToken);
+            storing.Stop();
+            run.Keys.Add(key);
+        }
+        return new StoredImages(samplingSeconds, onnxSeconds, storing.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Tells the job grain; a completion it drops (another attempt finished first) takes its images away again.</summary>
+    private async Task<JobRunOutcome> Complete(JobRun run, StoredImages images)
+    {
+        var expiresAt = time.GetUtcNow() + options.Value.ResultTtl;
+        var result = new JobResult(run.Keys, images.SamplingSeconds, expiresAt, images.OnnxSeconds, images.StoreSeconds);
+        if (await run.Job.Complete(run.Attempt, result)) return JobRunOutcome.Succeeded;
+        await DeleteResults(run.Keys);
+        return JobRunOutcome.Dropped;
+    }
+
+    /// <summary>
+    /// How an attempt that threw ends: cancelled by the job grain, or failed for a request error, or (on the final
+    /// try) failed and rethrown so the message is kept; null: rethrow, the message is retried or redelivered (e.g.
+    /// the broker connection dropped and cancelled this attempt).
+    /// </summary>
+    private async Task<JobRunOutcome?> Abandon(JobRun run, Exception error, bool finalTry, CancellationToken cancellationToken, Activity? activity)
+    {
+        var (jobId, attempt) = (run.JobId, run.Attempt);
+        if (error is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // The job grain said cancelled (the worker itself is not shutting down): nothing to report back.
             logger.LogInformation("Job {Job} attempt {Attempt}: cancelled while running", jobId, attempt);
-            await DeleteResults(keys);
             return JobRunOutcome.Cancelled;
         }
-        catch (Exception e) when (IsRequestError(e))
+        if (IsRequestError(error))
         {
-            logger.LogWarning("Job {Job} attempt {Attempt} failed: {Error}", jobId, attempt, e.Message);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            await DeleteResults(keys);
-            await job.Fail(attempt, e.Message);
+            logger.LogWarning("Job {Job} attempt {Attempt} failed: {Error}", jobId, attempt, error.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            await run.Job.Fail(attempt, error.Message);
             return JobRunOutcome.Failed;
         }
-        catch (Exception e) when (finalTry && !cancellationToken.IsCancellationRequested)
+        if (finalTry && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Job {Job} attempt {Attempt} failed and will not be retried", jobId, attempt);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            await DeleteResults(keys);
-            await job.Fail(attempt, "the job failed after its retries: " + e.Message);
-            throw;
+            logger.LogError(error, "Job {Job} attempt {Attempt} failed and will not be retried", jobId, attempt);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            await run.Job.Fail(attempt, "the job failed after its retries: " + error.Message);
         }
-        catch (Exception)
-        {
-            // Retried or redelivered (e.g. the broker connection dropped and cancelled this attempt): the next attempt
-            // stores its own images, so this one's would only be orphans until their TTL.
-            await DeleteResults(keys);
-            throw;
-        }
+        return null;
     }
 
     /// <summary>Errors that a retry cannot fix: the request (prompt, size, identities, pack, photo) is at fault.</summary>

@@ -97,8 +97,9 @@ public sealed class MultiSubjectSamplingTests(PipelineFixture fixture) : IClassF
         var latent = new float[manifest.Latent.Channels * height * width];
         PortraitPipeline.InitialNoise(request.Seed, scheduler.InitNoiseSigma, latent);
 
-        new MultiSubjectSampler(fixture.Pack, unetBatchLimit: 16).Sample(request, SubjectLayout.Regions(request)!, subjects,
-            unconditional.Values, scheduler, latent, height, width, new OnnxTimer(), new UnetUsage(), null, CancellationToken.None);
+        new MultiSubjectSampler(fixture.Pack, unetBatchLimit: 16, new OnnxTimer(), new UnetUsage()).Sample(
+            new MultiSubjectSampling(request, SubjectLayout.Regions(request)!, subjects, unconditional.Values, scheduler, latent, height, width),
+            null, CancellationToken.None);
 
         Assert.Equal(Enumerable.Range(0, request.Steps), scheduler.Steps);
     }
