@@ -87,5 +87,14 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<bool> AddIdentity(string identityId);
     Task RemoveIdentity(string identityId);
     Task<IReadOnlyList<string>> Identities();
+    /// <summary>The tenant's most recent job ids, newest first (at most 1,000).</summary>
     Task<IReadOnlyList<string>> Jobs();
+}
+
+/// <summary>One page of a tenant's recent job ids (key: tenant id / slot); only the tenant grain writes it.</summary>
+public interface ITenantJobPageGrain : IGrainWithStringKey
+{
+    /// <summary>Replaces the page's ids (newest first).</summary>
+    Task Store(IReadOnlyList<string> ids);
+    Task<IReadOnlyList<string>> Ids();
 }

@@ -144,9 +144,9 @@ public sealed class TenantGrain(
                 $"daily image quota reached ({S.ImagesToday} of {S.Quotas.ImagesPerDay} used, {images} asked)");
         }
 
+        await SealFullJobPage();
         S.ImagesToday += images;
-        S.Jobs.Insert(0, jobId);
-        if (S.Jobs.Count > MaxJobsListed) S.Jobs.RemoveRange(MaxJobsListed, S.Jobs.Count - MaxJobsListed);
+        S.RecentJobs.Insert(0, jobId);
         AdmissionDecision decision;
         if (S.InFlight.Count < S.Quotas.MaxJobsInFlight && S.Queue.Count == 0)
         {
@@ -190,7 +190,26 @@ public sealed class TenantGrain(
 
     public Task<IReadOnlyList<string>> Identities() => Task.FromResult<IReadOnlyList<string>>(S.Identities.Order(StringComparer.Ordinal).ToList());
 
-    public Task<IReadOnlyList<string>> Jobs() => Task.FromResult<IReadOnlyList<string>>(S.Jobs.ToList());
+    public async Task<IReadOnlyList<string>> Jobs()
+    {
+        var pages = RecentJobPages.Listed(S.SealedJobPages).Select(page => JobPage(page).Ids());
+        var older = await Task.WhenAll(pages);
+        return S.RecentJobs.Concat(older.SelectMany(ids => ids)).Take(MaxJobsListed).ToList();
+    }
+
+    /// <summary>
+    /// Moves a full head of recent job ids into its page before the next id is added. Called before the admission
+    /// changes anything else: when the tenant's own write then fails, the reloaded state seals the same page again.
+    /// </summary>
+    private async Task SealFullJobPage()
+    {
+        if (S.RecentJobs.Count < RecentJobPages.PageSize) return;
+        await JobPage(S.SealedJobPages).Store(S.RecentJobs.ToList());
+        S.SealedJobPages++;
+        S.RecentJobs.Clear();
+    }
+
+    private ITenantJobPageGrain JobPage(long page) => GrainFactory.GetGrain<ITenantJobPageGrain>(RecentJobPages.Key(TenantId, page));
 
     private IssuedKey AddKey(string label)
     {

@@ -29,6 +29,8 @@ public sealed class TenantState
     [Id(9)] public DateOnly UsageDay { get; set; }
     [Id(10)] public int ImagesToday { get; set; }
     [Id(11)] public HashSet<string> Identities { get; set; } = [];
-    /// <summary>Recent job ids, newest first, bounded by <see cref="TenantGrain.MaxJobsListed"/>.</summary>
-    [Id(12)] public List<string> Jobs { get; set; } = [];
+    /// <summary>The newest job ids, newest first, at most <see cref="RecentJobPages.PageSize"/> (older ones are in pages).</summary>
+    [Id(12)] public List<string> RecentJobs { get; set; } = [];
+    /// <summary>How many full pages of job ids have moved to <see cref="ITenantJobPageGrain"/>s.</summary>
+    [Id(13)] public long SealedJobPages { get; set; }
 }

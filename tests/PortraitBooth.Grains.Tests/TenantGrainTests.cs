@@ -114,6 +114,47 @@ public sealed class TenantGrainTests(ClusterFixture cluster)
         Assert.Equal(KeyStatus.Unknown, (await tenant.CheckKey(parts.KeyId, wrongSecret, RequestKind.Read)).Status); // not charged, not told
     }
 
+    [Fact]
+    public async Task Recent_jobs_stay_listed_newest_first_while_the_tenant_state_holds_only_one_page_of_them()
+    {
+        const int admitted = TenantGrain.MaxJobsListed + 2 * RecentJobPages.PageSize + 7;
+        var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(ImagesPerDay: 10_000));
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
+        var ids = Enumerable.Range(0, admitted).Select(i => $"job{i:D5}").ToList();
+        foreach (var id in ids)
+        {
+            Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit(id, 1)).Decision);
+            await tenant.JobEnded(id);
+        }
+
+        var stored = await ReadStoredTenant(tenantId);
+        Assert.Equal(7, stored.RecentJobs.Count); // the rest sealed into pages, each written once
+        var newestFirst = Enumerable.Reverse(ids).Take(TenantGrain.MaxJobsListed).ToList();
+        Assert.Equal(newestFirst, await tenant.Jobs());
+    }
+
+    [Fact]
+    public async Task A_page_that_cannot_be_written_fails_the_admission_and_its_retry_loses_no_job()
+    {
+        var (tenantId, _) = await cluster.NewTenant(new TenantQuotas(ImagesPerDay: 10_000));
+        var tenant = cluster.Grains.GetGrain<ITenantGrain>(tenantId);
+        var ids = Enumerable.Range(0, RecentJobPages.PageSize + 1).Select(i => $"job{i:D3}").ToList();
+        foreach (var id in ids[..^1])
+        {
+            await tenant.Admit(id, 1);
+            await tenant.JobEnded(id);
+        }
+
+        var firstPage = cluster.Grains.GetGrain<ITenantJobPageGrain>(RecentJobPages.Key(tenantId, 0));
+        FaultInjectingStorage.FailNextWrites(firstPage.GetGrainId(), 1);
+        await Assert.ThrowsAnyAsync<Exception>(() => tenant.Admit(ids[^1], 1));
+        Assert.Equal(RecentJobPages.PageSize, (await tenant.Describe())!.Usage.ImagesToday); // the failed one charged nothing
+
+        Assert.Equal(AdmissionDecision.Dispatch, (await tenant.Admit(ids[^1], 1)).Decision);
+        Assert.Equal(Enumerable.Reverse(ids).ToList(), await tenant.Jobs());
+        Assert.Equal(Enumerable.Reverse(ids[..^1]).ToList(), await firstPage.Ids());
+    }
+
     private async Task<TenantState> ReadStoredTenant(string tenantId)
     {
         // Straight from the silo's storage provider: what would land in Redis.

@@ -18,6 +18,7 @@ public sealed record ExecutionPlan(
     GraphOptimizationLevel GraphOptimization,
     int IntraOpThreads,
     int InterOpThreads,
+    bool SpinWait,
     bool FallBackToCpu,
     string? FallbackReason = null)
 {
@@ -59,12 +60,19 @@ public sealed record ExecutionPlan(
             if (settings.CudaMemoryLimitMiB > 0)
                 cuda["gpu_mem_limit"] = (settings.CudaMemoryLimitMiB * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        return new ExecutionPlan(provider, settings.DeviceId, cuda, optimization, settings.IntraOpThreads, settings.InterOpThreads, fallBack);
+        return new ExecutionPlan(provider, settings.DeviceId, cuda, optimization, settings.IntraOpThreads, settings.InterOpThreads, settings.SpinWait, fallBack);
     }
 
     /// <summary>The same session settings on the CPU, for when CUDA cannot start and the fallback allows it.</summary>
     public ExecutionPlan OnCpuBecause(string reason) =>
         this with { Provider = ExecutionProviderKind.Cpu, CudaOptions = new Dictionary<string, string>(), FallbackReason = reason };
+
+    /// <summary>ONNX Runtime's session configuration entries this plan sets.</summary>
+    public IReadOnlyDictionary<string, string> SessionConfig => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["session.intra_op.allow_spinning"] = SpinWait ? "1" : "0",
+        ["session.inter_op.allow_spinning"] = SpinWait ? "1" : "0",
+    };
 
     /// <summary>New options for one session; the caller disposes them once the session exists.</summary>
     public SessionOptions CreateSessionOptions()
@@ -74,6 +82,7 @@ public sealed record ExecutionPlan(
         {
             if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
             if (InterOpThreads > 0) options.InterOpNumThreads = InterOpThreads;
+            foreach (var (key, value) in SessionConfig) options.AddSessionConfigEntry(key, value);
             if (Provider == ExecutionProviderKind.Cuda)
             {
                 using var cuda = new OrtCUDAProviderOptions();

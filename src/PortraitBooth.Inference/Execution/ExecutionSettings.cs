@@ -35,4 +35,11 @@ public sealed class ExecutionSettings
 
     /// <summary>Threads across independent operators; 0 = ONNX Runtime's choice.</summary>
     public int InterOpThreads { get; set; }
+
+    /// <summary>
+    /// Whether ONNX Runtime's pool threads spin after an operator waiting for the next (its default). Off here: a
+    /// silo runs many short sessions side by side, and measured on 2 cores the spinning took ~40% of the CPU of the
+    /// platform bench, time the other jobs needed.
+    /// </summary>
+    public bool SpinWait { get; set; }
 }

@@ -21,6 +21,16 @@ public sealed class ExecutionPlanTests(GeneratedPacks packs)
     }
 
     [Fact]
+    public void Pool_threads_do_not_spin_between_operators_unless_asked()
+    {
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["session.intra_op.allow_spinning"] = "0", ["session.inter_op.allow_spinning"] = "0",
+        }, ExecutionPlan.From(new ExecutionSettings()).SessionConfig);
+        Assert.All(ExecutionPlan.From(new ExecutionSettings { SpinWait = true }).SessionConfig.Values, value => Assert.Equal("1", value));
+    }
+
+    [Fact]
     public void Cuda_carries_its_device_and_provider_options()
     {
         var plan = ExecutionPlan.From(new ExecutionSettings
