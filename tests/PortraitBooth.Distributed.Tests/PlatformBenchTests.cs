@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace PortraitBooth.Distributed.Tests;
 
 /// <summary>
-/// <c>portraitbooth bench platform</c> as a user runs it (its own process, its own in-process silo) against the test
+/// <c>portraitbooth bench platform</c> as a user runs it (its own process, starting an api and a gpu silo as processes) against the test
 /// Redis and RabbitMQ: what it prints must be consistent. Its speed is the command's output, never asserted.
 /// </summary>
 public sealed partial class PlatformBenchTests
@@ -44,6 +44,18 @@ public sealed partial class PlatformBenchTests
         Assert.InRange(added.Mean, total.Mean - onnx.Mean - 0.002, total.Mean - onnx.Mean + 0.002);
         Assert.True(onnx.Mean > 0, "the worker reports the time inside ONNX Run");
         Assert.Contains($"added latency p50 {added.P50:F3} ms", run.Stdout);
+
+        // The costs by role, read from the silos' own processes and scrape endpoints, Redis and the broker.
+        double Cost(string row)
+        {
+            var match = Regex.Match(run.Stdout, $@"^[│|] {Regex.Escape(row)}[^│|]*[│|]\s*(?<value>[\d.]+)\s*[│|]$", RegexOptions.Multiline);
+            Assert.True(match.Success, $"no '{row}' row:\n{run.Stdout}");
+            return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
+        }
+        Assert.True(Cost("CPU ms, api silo") > 0 && Cost("CPU ms, gpu silo") > 0, run.Stdout);
+        Assert.True(Cost("CPU ms, RabbitMQ") >= 0, run.Stdout); // read from the test services' node (its pid file)
+        Assert.InRange(Cost("messages sent to RabbitMQ"), 1.0, 2.0); // one GeneratePortrait per job, no retries here
+        Assert.True(Cost("Redis commands") >= 1, run.Stdout);
     }
 
     [Fact]

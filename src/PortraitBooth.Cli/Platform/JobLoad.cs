@@ -49,7 +49,7 @@ public sealed class JobLoad(HttpClient client, object body)
 
     private async Task<JobTrace> One(DateTimeOffset sent, CancellationToken cancellationToken)
     {
-        using var submitted = await client.PostAsJsonAsync("/v1/generations", body, BenchSilo.Json, cancellationToken);
+        using var submitted = await client.PostAsJsonAsync("/v1/generations", body, BenchCluster.Json, cancellationToken);
         var accepted = DateTimeOffset.UtcNow;
         var answer = await submitted.Content.ReadAsStringAsync(cancellationToken);
         if (submitted.StatusCode != HttpStatusCode.Accepted)

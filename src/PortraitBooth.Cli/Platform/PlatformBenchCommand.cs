@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime;
 using PortraitBooth.Inference.Packs;
 using PortraitBooth.ModelBuilder;
 
@@ -8,7 +7,8 @@ namespace PortraitBooth.Cli.Platform;
 
 /// <summary>
 /// <c>portraitbooth bench platform</c>: jobs through the real path (HTTP API → job grain → RabbitMQ → worker → Redis)
-/// of an in-process api+gpu silo, on the micro pack at its smallest size and one step, so the platform's own cost shows.
+/// of an api silo and a gpu silo run as processes, on the micro pack at its smallest size and one step, so the
+/// platform's own cost shows, by role.
 /// </summary>
 public static class PlatformBenchCommand
 {
@@ -23,9 +23,10 @@ public static class PlatformBenchCommand
         var capacity = new Option<int?>("--capacity") { Description = "Jobs the gpu role runs at once, its prefetch (default: the concurrency)." };
         var warmup = new Option<int>("--warmup") { Description = "Jobs run first and not measured (connections, grain activations, the tenant's history); 0 = none.", DefaultValueFactory = _ => 1000 };
         var settle = new Option<int>("--settle") { Description = "Most jobs run after the warm-up, in batches of 500, until the JIT has settled (at most 20 methods compiled in a batch); 0 = off.", DefaultValueFactory = _ => 20_000 };
+        var brokerPidOption = new Option<int?>("--broker-pid") { Description = "The RabbitMQ node's process id, for its CPU per job (default: the test services' node, when $PORTRAITBOOTH_TEST_RABBITMQ_HOME is set)." };
         var command = new Command("platform", "Jobs/s and added latency of the platform itself (API, grain, broker, worker, Redis), with a pack whose graphs cost almost nothing.")
         {
-            redis, rabbitMq, jobs, concurrency, capacity, warmup, settle,
+            redis, rabbitMq, jobs, concurrency, capacity, warmup, settle, brokerPidOption,
         };
         command.SetAction((parse, cancellationToken) => CliErrors.Guard(async () =>
         {
@@ -40,23 +41,23 @@ public static class PlatformBenchCommand
             var settleLimit = parse.GetValue(settle);
             if (settleLimit < 0) throw new UsageException("--settle must not be negative");
 
+            var brokerPid = parse.GetValue(brokerPidOption) ?? BrokerPidFromTestServices();
+
             var packDirectory = ModelLocations.EnsurePack(PackKind.Micro);
             var size = ModelPack.ReadManifest(packDirectory).Size.Min;
-            await using var silo = await BenchSilo.Start(redisAddress, rabbitAddress, packDirectory, gpuCapacity);
-            using var client = silo.Client(await silo.CreateTenant());
+            await using var cluster = await BenchCluster.Start(redisAddress, rabbitAddress, packDirectory, gpuCapacity, brokerPid, cancellationToken);
+            using var client = cluster.Client(await cluster.CreateTenant());
             var load = new JobLoad(client, new { prompt = "a portrait photo of a man", steps = 1, width = size, height = size, seed = 1 });
-            var warmedUp = await WarmUp(load, warmupCount, settleLimit, inFlight, cancellationToken);
+            var warmedUp = await WarmUp(load, warmupCount, settleLimit, inFlight, () => CostMeter.JitCompiledMethods(cluster.Api, cluster.Gpu), cancellationToken);
 
-            var jitted = JitInfo.GetCompiledMethodCount();
-            var costs = await silo.Costs.Read();
+            var before = await cluster.ReadCosts();
             var clock = Stopwatch.StartNew();
             var traces = await load.Run(jobCount, inFlight, cancellationToken);
             var wall = clock.Elapsed;
-            var spent = (await silo.Costs.Read()).PerJob(costs, jobCount);
-            var compiledDuringRun = JitInfo.GetCompiledMethodCount() - jitted;
+            var after = await cluster.ReadCosts();
             Console.WriteLine($"bench platform: {jobCount} jobs (after {warmedUp} warm-up), concurrency {inFlight}, gpu capacity {gpuCapacity}, " +
-                $"pack 'micro' {size}x{size}, 1 step; one api+gpu silo in-process, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"methods JIT-compiled while measuring: {compiledDuringRun}");
+                $"pack 'micro' {size}x{size}, 1 step; api silo, gpu silo and load generator as processes, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"methods JIT-compiled while measuring (all three processes): {after.JitCompiledMethods - before.JitCompiledMethods:F0}");
             PlatformReport.Write(traces, wall);
             var succeeded = traces.Where(t => t.Succeeded).ToList();
             if (succeeded.Count > 0)
@@ -65,7 +66,7 @@ public static class PlatformBenchCommand
                 Console.WriteLine($"{succeeded.Count / wall.TotalSeconds:F1} jobs/s; added latency p50 {PlatformReport.Percentile(added, 0.5):F3} ms, " +
                     $"p99 {PlatformReport.Percentile(added, 0.99):F3} ms (targets: >= 500 jobs/s, p50 <= 5 ms)");
             }
-            Console.WriteLine(spent);
+            PlatformReport.WriteCosts(before, after, jobCount);
             if (succeeded.Count == traces.Count) return 0;
             foreach (var trace in traces.Where(t => !t.Succeeded).Take(3)) Console.Error.WriteLine(trace.Error);
             Console.Error.WriteLine($"error: {traces.Count - succeeded.Count} of {traces.Count} jobs did not succeed");
@@ -78,21 +79,32 @@ public static class PlatformBenchCommand
 
     /// <summary>
     /// <paramref name="jobs"/> jobs, then batches (at most <paramref name="settleLimit"/> jobs) until the JIT has
-    /// settled: tiered compilation keeps recompiling hot methods for tens of seconds, and a measurement taken meanwhile
-    /// charges that JIT to every job (a silo that has run for minutes no longer pays it). Returns the jobs run.
+    /// settled in every process: tiered compilation keeps recompiling hot methods for tens of seconds, and a measurement
+    /// taken meanwhile charges that JIT to every job (a silo that has run for minutes no longer pays it). Returns the
+    /// jobs run.
     /// </summary>
-    private static async Task<int> WarmUp(JobLoad load, int jobs, int settleLimit, int inFlight, CancellationToken cancellationToken)
+    private static async Task<int> WarmUp(JobLoad load, int jobs, int settleLimit, int inFlight, Func<Task<double>> compiledMethods,
+        CancellationToken cancellationToken)
     {
         if (jobs > 0) await load.Run(jobs, inFlight, cancellationToken);
         var run = jobs;
         while (run - jobs + SettleBatch <= settleLimit)
         {
-            var before = JitInfo.GetCompiledMethodCount();
+            var before = await compiledMethods();
             await load.Run(SettleBatch, inFlight, cancellationToken);
             run += SettleBatch;
-            if (JitInfo.GetCompiledMethodCount() - before <= SettledMethods) break;
+            if (await compiledMethods() - before <= SettledMethods) break;
         }
         return run;
+    }
+
+    /// <summary>The test services' RabbitMQ node (scripts/lib/services.sh writes its pid file), when they run.</summary>
+    private static int? BrokerPidFromTestServices()
+    {
+        var home = Environment.GetEnvironmentVariable("PORTRAITBOOTH_TEST_RABBITMQ_HOME");
+        if (home is not { Length: > 0 }) return null;
+        var pidFile = Path.Combine(home, "rabbit.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) ? pid : null;
     }
 
     private static string Address(string? given, string option, string variable) =>

@@ -4,7 +4,8 @@ namespace PortraitBooth.Cli.Platform;
 
 /// <summary>
 /// The bench's tables: how many jobs ended how, and where a succeeded job's time went, as consecutive segments of
-/// its path whose sum is its total latency (client and server stamps come from one clock: the silo runs in-process).
+/// its path whose sum is its total latency (client and server stamps come from one clock: every process runs on this
+/// machine); and what each part of the platform spent per job.
 /// </summary>
 public static class PlatformReport
 {
@@ -40,6 +41,23 @@ public static class PlatformReport
         AddRow(table, "total: submit → succeeded seen", succeeded.Select(Total).ToList(), total);
         AddRow(table, "of which ONNX Run (worker)", succeeded.Select(t => t.Seconds("onnx_seconds")).ToList(), total);
         AddRow(table, "added latency: total − ONNX", succeeded.Select(Added).ToList(), total);
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>CPU per job by process, Redis' and the broker's work per job, between two readings.</summary>
+    public static void WriteCosts(CostReading before, CostReading after, int jobs)
+    {
+        string Ms(TimeSpan spent) => $"{spent.TotalMilliseconds / jobs:F2}";
+        var table = new Table().AddColumns("cost per job", "value");
+        table.AddRow("CPU ms, load generator (this process)", Ms(after.LoadCpu - before.LoadCpu));
+        table.AddRow("CPU ms, api silo", Ms(after.ApiCpu - before.ApiCpu));
+        table.AddRow("CPU ms, gpu silo (incl. ONNX)", Ms(after.GpuCpu - before.GpuCpu));
+        table.AddRow("CPU ms, Redis", $"{(after.RedisCpuSeconds - before.RedisCpuSeconds) * 1000 / jobs:F2}");
+        table.AddRow("CPU ms, RabbitMQ", after.BrokerCpu is { } brokerAfter && before.BrokerCpu is { } brokerBefore ? Ms(brokerAfter - brokerBefore) : "n/a (--broker-pid)");
+        table.AddRow("CPU ms, server side (api + gpu + Redis + RabbitMQ; target <= 3)", $"{CostReading.ServerCpuMs(before, after, jobs):F2}");
+        table.AddRow("KiB sent to Redis (target <= 8 beyond the image)", $"{(after.RedisBytesIn - before.RedisBytesIn) / 1024.0 / jobs:F1}");
+        table.AddRow("Redis commands", $"{(double)(after.RedisCommands - before.RedisCommands) / jobs:F1}");
+        table.AddRow("messages sent to RabbitMQ (target <= 2)", $"{(after.BrokerMessagesSent - before.BrokerMessagesSent) / jobs:F2}");
         AnsiConsole.Write(table);
     }
 

@@ -26,7 +26,11 @@ public static class HostTelemetry
         ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.StorageActivitySourceName,
     ];
 
-    public static readonly string[] Meters = [PlatformMetrics.MeterName, InferenceTelemetry.SourceName];
+    /// <summary>
+    /// The platform's and the pipeline's meters, MassTransit's (messages sent, received, consumed) and the runtime's
+    /// (CPU time, GC, JIT, thread pool).
+    /// </summary>
+    public static readonly string[] Meters = [PlatformMetrics.MeterName, InferenceTelemetry.SourceName, "MassTransit", "System.Runtime"];
 
     /// <param name="instance">This process in the resource (<c>service.instance.id</c>), e.g. machine and silo port.</param>
     public static WebApplicationBuilder AddPortraitBoothTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings, string instance)

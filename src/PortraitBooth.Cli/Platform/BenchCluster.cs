@@ -1,83 +1,85 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using PortraitBooth.Host;
 using StackExchange.Redis;
 
 namespace PortraitBooth.Cli.Platform;
 
 /// <summary>
-/// One api+gpu silo of the real host (distributed mode: Redis clustering and state, RabbitMQ jobs), started in this
-/// process on free loopback ports under a cluster id, service id and key prefix of its own. Disposing stops it and
-/// removes every Redis key the run wrote.
+/// The platform as deployed, on this machine: an api silo and a gpu silo of the real host as two processes
+/// (distributed mode: Redis clustering and state, RabbitMQ jobs) on free loopback ports, under a cluster id, service
+/// id and key prefix of their own. Disposing stops both and removes every Redis key the run wrote.
 /// </summary>
-public sealed class BenchSilo : IAsyncDisposable
+public sealed class BenchCluster : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private readonly WebApplication _app;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+
     private readonly ConnectionMultiplexer _redis;
-    private readonly string _clusterId, _adminKey;
+    private readonly string _clusterId, _adminKey, _logFolder;
+    private readonly List<HostProcess> _silos = [];
 
-    private BenchSilo(WebApplication app, ConnectionMultiplexer redis, string clusterId, string adminKey, Uri address) =>
-        (_app, _redis, _clusterId, _adminKey, Address) = (app, redis, clusterId, adminKey, address);
+    private BenchCluster(ConnectionMultiplexer redis, string clusterId, string adminKey, string logFolder) =>
+        (_redis, _clusterId, _adminKey, _logFolder) = (redis, clusterId, adminKey, logFolder);
 
-    public Uri Address { get; }
+    public HostProcess Api => _silos[0];
+    public HostProcess Gpu => _silos[1];
 
-    /// <summary>Reads what this process and the Redis server have spent so far.</summary>
-    public CostMeter Costs => new(_redis.GetServers()[0]);
-
-    /// <param name="capacity">Jobs the gpu role runs at once (its prefetch).</param>
-    public static async Task<BenchSilo> Start(string redis, string rabbitMq, string packDirectory, int capacity)
+    /// <param name="capacity">Jobs the gpu silo runs at once (its prefetch).</param>
+    /// <param name="brokerPid">The RabbitMQ node's OS process, for its CPU; null when unknown.</param>
+    public static async Task<BenchCluster> Start(string redis, string rabbitMq, string packDirectory, int capacity, int? brokerPid,
+        CancellationToken cancellationToken)
     {
         var connection = await ConnectRedis(redis);
         var clusterId = $"bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var adminKey = "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var http = FreePort();
-        var app = PortraitBoothHost.Build(
+        var logFolder = Directory.CreateTempSubdirectory("portraitbooth-bench-").FullName;
+        var cluster = new BenchCluster(connection, clusterId, adminKey, logFolder) { BrokerPid = brokerPid };
+        string[] shared =
         [
-            $"--urls=http://127.0.0.1:{http}",
             "--PortraitBooth:Mode=Distributed",
             $"--PortraitBooth:Distributed:Redis={redis}",
             $"--PortraitBooth:Distributed:RabbitMq={rabbitMq}",
-            "--PortraitBooth:Distributed:Roles=api,gpu",
             $"--PortraitBooth:Distributed:GpuCapacity={capacity}",
             $"--PortraitBooth:Distributed:KeyPrefix={clusterId}:",
             "--PortraitBooth:Distributed:BrokerStartTimeout=00:00:20",
             $"--PortraitBooth:Silo:ClusterId={clusterId}",
             $"--PortraitBooth:Silo:ServiceId={clusterId}",
-            $"--PortraitBooth:Silo:Port={FreePort()}",
-            $"--PortraitBooth:Silo:GatewayPort={FreePort()}",
             $"--PortraitBooth:AdminKey={adminKey}",
             "--PortraitBooth:BootstrapTenant=false",
             "--PortraitBooth:ResultTtl=00:10:00",
             $"--PortraitBooth:Packs:micro={packDirectory}",
             "--PortraitBooth:DefaultPack=micro",
-            // The table is the output: only errors of the silo reach the console.
+            // The tables are the output: only the silos' errors reach their logs.
             "--Logging:LogLevel:Default=Error",
-        ]);
+        ];
         try
         {
-            await app.StartAsync();
+            foreach (var role in new[] { "api", "gpu" })
+                cluster._silos.Add(HostProcess.Start(role, [.. shared, $"--PortraitBooth:Distributed:Roles={role}"], logFolder));
+            foreach (var silo in cluster._silos) await silo.WaitReady(StartTimeout, cancellationToken);
         }
         catch
         {
-            await app.DisposeAsync();
-            await connection.DisposeAsync();
+            await cluster.DisposeAsync();
             throw;
         }
-        return new BenchSilo(app, connection, clusterId, adminKey, new Uri($"http://127.0.0.1:{http}"));
+        return cluster;
     }
 
-    /// <summary>A client of the silo's API; unbounded connections, since every job in flight holds an events stream.</summary>
+    public int? BrokerPid { get; private init; }
+
+    /// <summary>Reads what each process, Redis and the broker have spent so far.</summary>
+    public Task<CostReading> ReadCosts() => CostMeter.Read(_redis.GetServers()[0], Api, Gpu, BrokerPid);
+
+    /// <summary>A client of the api silo; unbounded connections, since every job in flight holds an events stream.</summary>
     public HttpClient Client(string? apiKey = null)
     {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseProxy = false })
         {
-            BaseAddress = Address, Timeout = TimeSpan.FromMinutes(1),
+            BaseAddress = Api.Address, Timeout = TimeSpan.FromMinutes(1),
         };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
         return client;
@@ -97,8 +99,7 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        foreach (var silo in _silos) silo.Dispose();
         // Grain state and membership are under the service id, PortraitBooth's own keys under the prefix.
         var keys = new List<RedisKey>();
         foreach (var server in _redis.GetServers())
@@ -106,9 +107,10 @@ public sealed class BenchSilo : IAsyncDisposable
                 await foreach (var key in server.KeysAsync(pattern: pattern, pageSize: 1000)) keys.Add(key);
         foreach (var batch in keys.Chunk(1000)) await _redis.GetDatabase().KeyDeleteAsync(batch);
         await _redis.DisposeAsync();
+        try { Directory.Delete(_logFolder, recursive: true); } catch (IOException) { }
     }
 
-    /// <summary>Fails at once with the address when Redis does not answer (the silo itself would keep retrying).</summary>
+    /// <summary>Fails at once with the address when Redis does not answer (the silos would keep retrying).</summary>
     private static async Task<ConnectionMultiplexer> ConnectRedis(string redis)
     {
         var options = ConfigurationOptions.Parse(redis);
@@ -122,12 +124,5 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             throw new UsageException($"Redis at '{redis}' does not answer: {e.Message.Split('\n')[0]}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
