@@ -67,7 +67,8 @@ def write_readme(path, name, config, card, info):
         "## Training data", "", card["training_data"], "",
         "## Training", "",
         f"- Steps: {info.get('steps_trained', '?')} of batch {config.batch_size}, AdamW (lr {config.learning_rate}, "
-        f"warm-up {config.warmup_steps}, weight decay {config.weight_decay}), EMA {config.ema_decay}; seed {config.seed}.",
+        f"warm-up {config.warmup_steps}, " + (f"cosine decay from step {config.decay_start} to {config.final_learning_rate_fraction:g}×, " if config.decay_start else "")
+        + f"weight decay {config.weight_decay}), EMA {config.ema_decay}; seed {config.seed}.",
         "- Loss: L_noise (ε-prediction on the scaled_linear schedule, 1000 steps); "
         f"{config.text_only_fraction:.0%} of samples text-only, {config.unconditional_fraction:.0%} unconditional "
         f"(empty prompt); for {config.face_loss_fraction:.0%} of samples an extra face-region noise term "

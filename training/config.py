@@ -70,6 +70,8 @@ class TrainConfig:
     batch_size: int = 32
     learning_rate: float = 2e-4
     warmup_steps: int = 200
+    decay_start: int = 0  # 0: constant after the warm-up; else a cosine from this step to the last
+    final_learning_rate_fraction: float = 0.1
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     ema_decay: float = 0.999
@@ -182,6 +184,10 @@ def _check(config, where):
                           f"got {config.identity_loss_max_timestep}")
     if config.learning_rate <= 0:
         raise ConfigError(f"{where}: learning_rate must be positive")
+    if config.decay_start < 0 or (config.decay_start and config.decay_start >= config.steps):
+        raise ConfigError(f"{where}: decay_start must be 0 (off) or a step before steps ({config.steps}), got {config.decay_start}")
+    if not 0 <= config.final_learning_rate_fraction <= 1:
+        raise ConfigError(f"{where}: final_learning_rate_fraction must lie in [0, 1], got {config.final_learning_rate_fraction}")
     u = config.unet
     if len(u.channels) != len(u.attention):
         raise ConfigError(f"{where}: unet.channels and unet.attention need one entry per level")

@@ -29,6 +29,17 @@ from .pairs import TwoPersonBatches
 from .schedule import NoiseSchedule
 
 
+def scheduled_learning_rate(config, step):
+    """Linear warm-up, constant, then (from decay_start, when set) a cosine down to final_learning_rate_fraction at
+    the run's last step: a lower rate at the end lets the weights settle where the constant rate keeps them moving."""
+    rate = config.learning_rate * min(1.0, (step + 1) / max(1, config.warmup_steps))
+    if config.decay_start <= 0 or step < config.decay_start:
+        return rate
+    progress = min(1.0, (step - config.decay_start) / max(1, config.steps - config.decay_start))
+    floor = config.final_learning_rate_fraction
+    return rate * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
 class Trainer:
     def __init__(self, config, log=print):
         self.config, self.log = config, log
@@ -222,7 +233,7 @@ class Trainer:
         return term
 
     def learning_rate(self, step):
-        return self.config.learning_rate * min(1.0, (step + 1) / max(1, self.config.warmup_steps))
+        return scheduled_learning_rate(self.config, step)
 
     @torch.no_grad()
     def _update_ema(self, step):

@@ -149,3 +149,17 @@ def test_norms_compute_in_float32_under_bf16_autocast():
         expected = reference(x.float())
         assert (out.float() - expected).abs().max().item() <= 0.02  # one bf16 rounding of a float32 result
         assert torch.equal(norm(x.float()), expected)  # float32 in: exactly the plain norm
+
+
+def test_learning_rate_warms_up_holds_then_decays_by_a_cosine_to_its_floor():
+    from training.config import TrainConfig
+    from training.train import scheduled_learning_rate
+    config = TrainConfig(steps=1000, learning_rate=1e-3, warmup_steps=100, decay_start=600, final_learning_rate_fraction=0.1)
+    rates = [scheduled_learning_rate(config, step) for step in range(1000)]
+    assert rates[0] == pytest.approx(1e-5) and rates[99] == pytest.approx(1e-3)
+    assert all(rate == pytest.approx(1e-3) for rate in rates[100:601])
+    assert rates[800] == pytest.approx(1e-3 * (0.1 + 0.9 * 0.5))  # half-way down the cosine
+    assert rates[-1] == pytest.approx(1e-4, rel=1e-3)
+    assert all(later <= earlier for earlier, later in zip(rates[600:], rates[601:]))
+    constant = dataclasses.replace(config, decay_start=0)
+    assert scheduled_learning_rate(constant, 999) == pytest.approx(1e-3)

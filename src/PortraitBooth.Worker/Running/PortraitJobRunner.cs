@@ -87,13 +87,15 @@ public sealed class PortraitJobRunner(
         double samplingSeconds = 0, onnxSeconds = 0;
         var storing = new Stopwatch();
         var running = new JobEvent(run.JobId, spec.TenantId, JobStatus.Running, Step: 0, TotalSteps: spec.Steps * spec.Count);
-        await using var progress = new JobProgressPump(run.Job, run.Attempt, events, running, cancellation);
+        await using var progress = new JobProgressPump(run.Job, run.Attempt, events, running, cancellation,
+            new EventBudget(time, options.Value.ProgressEventsPerSecond, options.Value.ProgressEventBurst));
         for (var i = 0; i < spec.Count; i++)
         {
             progress.StartImage(i * spec.Steps);
             var request = Request(spec, faces, i, fusedTokens);
             // Sampling is CPU/GPU-bound and synchronous: keep it off the caller's (possibly Orleans) scheduler.
             using var generated = await Task.Run(() => pack.Pipeline.Generate(request, progress, cancellation.Token), cancellation.Token);
+            progress.ImageDone();
             samplingSeconds += generated.Total.TotalSeconds;
             onnxSeconds += generated.OnnxTime.TotalSeconds;
             var key = StoreKeys.Result(spec.TenantId, run.JobId, run.Attempt, i);
